@@ -1,0 +1,83 @@
+"""Shape checks shared by the public functions.
+
+Errors are part of the interface: each message names the argument, the shape it
+should have (in the book's letters and in numbers) and the shape it has.
+"""
+
+import numpy as np
+
+
+def as_array(name, value, ndim, letters):
+    """Return ``value`` as an ndarray after checking its number of dimensions."""
+    array = np.asarray(value)
+    if array.ndim != ndim:
+        raise ValueError(
+            f"{name}: expected a {ndim}-d array of shape {letters}, "
+            f"got shape {array.shape}"
+        )
+    if not (np.issubdtype(array.dtype, np.floating) or np.issubdtype(array.dtype, np.integer)):
+        raise TypeError(f"{name}: expected a real-valued array, got dtype {array.dtype}")
+    return array
+
+
+def expect_shape(name, array, letters, shape):
+    """Raise ValueError unless ``array.shape == shape``."""
+    if array.shape != tuple(shape):
+        raise ValueError(
+            f"{name}: expected shape {letters} = {tuple(shape)}, got {array.shape}"
+        )
+
+
+def check_parameters(parameters, expected):
+    """Check a parameter dictionary against ``{key: (letters, shape)}``.
+
+    Returns a new dict holding the checked arrays, so callers never touch the
+    caller's dictionary.
+    """
+    if not isinstance(parameters, dict):
+        raise TypeError(f"parameters: expected a dict, got {type(parameters).__name__}")
+    checked = {}
+    for key, (letters, shape) in expected.items():
+        if key not in parameters:
+            raise KeyError(f"parameters: missing {key!r} (expected shape {letters} = {shape})")
+        array = as_array(f'parameters["{key}"]', parameters[key], len(shape), letters)
+        expect_shape(f'parameters["{key}"]', array, letters, shape)
+        checked[key] = array
+    return checked
+
+
+def rnn_parameter_shapes(n_x, n_a, n_y):
+    """Expected shapes of the RNN's parameters."""
+    return {
+        "Wax": ("(n_a, n_x)", (n_a, n_x)),
+        "Waa": ("(n_a, n_a)", (n_a, n_a)),
+        "Wya": ("(n_y, n_a)", (n_y, n_a)),
+        "ba": ("(n_a, 1)", (n_a, 1)),
+        "by": ("(n_y, 1)", (n_y, 1)),
+    }
+
+
+def lstm_parameter_shapes(n_x, n_a, n_y):
+    """Expected shapes of the LSTM's parameters."""
+    shapes = {}
+    for gate in "fico":
+        shapes["W" + gate] = ("(n_a, n_a + n_x)", (n_a, n_a + n_x))
+        shapes["b" + gate] = ("(n_a, 1)", (n_a, 1))
+    shapes["Wy"] = ("(n_y, n_a)", (n_y, n_a))
+    shapes["by"] = ("(n_y, 1)", (n_y, 1))
+    return shapes
+
+
+def output_size(parameters, key):
+    """n_y read from the output weight ``parameters[key]`` of shape (n_y, n_a)."""
+    if not isinstance(parameters, dict):
+        raise TypeError(f"parameters: expected a dict, got {type(parameters).__name__}")
+    if key not in parameters:
+        raise KeyError(f"parameters: missing {key!r} (expected shape (n_y, n_a))")
+    return as_array(f'parameters["{key}"]', parameters[key], 2, "(n_y, n_a)").shape[0]
+
+
+def float_dtype(*arrays):
+    """The dtype numpy arithmetic gives these arrays, or float64 if that is not a float."""
+    dtype = np.result_type(*(np.asarray(a).dtype for a in arrays))
+    return dtype if np.issubdtype(dtype, np.floating) else np.dtype(np.float64)
