@@ -35,7 +35,7 @@ def _as_cache(cache_type, cache):
 
 def _upstream(name, grad, like, letters="(n_a, m)"):
     """Validate an upstream gradient against the forward value it belongs to."""
-    grad = as_array(name, grad, like.ndim, letters)
+    grad = np.asarray(grad)
     expect_shape(name, grad, letters, like.shape)
     return grad
 
