@@ -17,6 +17,8 @@ function, as ``(output, index, value)`` triples: ``output[index] == value``.
 ``NOTEBOOK_WRONG`` the wrong ones, for the book's Errata.
 """
 
+import importlib
+
 import numpy as np
 
 
@@ -288,3 +290,104 @@ def lookup(outputs, name, index):
     for i in index:
         value = value[i]
     return value
+
+
+def run_case(function_name, implementation=None):
+    """Run one of the notebook's test cells with rnnbook; return outputs by printed name.
+
+    Parameters
+    ----------
+    function_name : str
+        A key of ``EXPECTED`` or ``CORRECTED``, e.g. ``"lstm_backward"``.
+    implementation : module, optional
+        Where to find the forward and backward functions (default: :mod:`rnnbook`);
+        any module with the same function names, such as :mod:`rnnbook.fused`, works.
+
+    Returns
+    -------
+    dict
+        For a forward function, its return values under the names the notebook
+        prints (``a_next``, ``yt_pred``, ``cache``, ...); for a backward function, its
+        gradient dict.
+
+    Examples
+    --------
+    >>> from rnnbook.course import run_case
+    >>> sorted(run_case("rnn_cell_forward"))
+    ['a_next', 'cache', 'yt_pred']
+    """
+    impl = implementation or importlib.import_module("rnnbook")
+    case = globals()[function_name + "_case"]()
+    if function_name in _RETURN_NAMES:
+        return dict(zip(_RETURN_NAMES[function_name], getattr(impl, function_name)(**case)))
+    forward_name = function_name.replace("backward", "forward")
+    upstream = {k: case.pop(k) for k in ("da_next", "dc_next", "da") if k in case}
+    cache = getattr(impl, forward_name)(**case)[-1]
+    return getattr(impl, function_name)(*upstream.values(), cache)
+
+
+_RETURN_NAMES = {
+    "rnn_cell_forward": ("a_next", "yt_pred", "cache"),
+    "rnn_forward": ("a", "y_pred", "caches"),
+    "lstm_cell_forward": ("a_next", "c_next", "yt", "cache"),
+    "lstm_forward": ("a", "y", "c", "caches"),
+}
+
+
+class Comparison(list):
+    """Rows ``(label, course value, our value, agree)``; shows as a table in a notebook."""
+
+    @property
+    def all_agree(self):
+        """True when every row agrees."""
+        return all(row[3] for row in self)
+
+    def _repr_markdown_(self):
+        lines = ["| value | course notebook | rnnbook | agree |", "|---|---|---|---|"]
+        lines += [f"| `{label}` | `{_fmt(course)}` | `{_fmt(ours)}` | {'yes' if ok else '**no**'} |"
+                  for label, course, ours, ok in self]
+        return "\n".join(lines)
+
+    def __str__(self):
+        return "\n".join(f"{label:<22} course {_fmt(course)}\n{'':<22} ours   {_fmt(ours)}"
+                         f"  {'agree' if ok else 'DIFFER'}" for label, course, ours, ok in self)
+
+
+def _fmt(value):
+    value = np.asarray(value, dtype=float)
+    # The notebook prints arrays to 8 decimals and scalars to 12 significant digits.
+    precision = 8 if value.ndim else 12
+    return np.array2string(value, precision=precision, separator=" ", max_line_width=1000)
+
+
+def compare(outputs, entries, rtol=1e-8, atol=5e-9):
+    """Compare outputs with the notebook's printed numbers, entry by entry.
+
+    Parameters
+    ----------
+    outputs : dict
+        Outputs by printed name, e.g. from :func:`run_case`.
+    entries : list of (name, index, value)
+        Rows of ``EXPECTED``, ``CORRECTED`` or ``NOTEBOOK_WRONG``.
+    rtol, atol : float, optional
+        Agreement tolerance. The default ``atol`` is half a unit of the eighth
+        decimal, the precision the notebook prints arrays with.
+
+    Returns
+    -------
+    Comparison
+        One row per entry; ``.all_agree`` tells whether all agree.
+
+    Examples
+    --------
+    >>> from rnnbook.course import EXPECTED, compare, run_case
+    >>> table = compare(run_case("rnn_backward"), EXPECTED["rnn_backward"])
+    >>> table.all_agree, table[1][0]
+    (True, 'da0[2][3]')
+    """
+    rows = Comparison()
+    for name, index, value in entries:
+        ours = np.asarray(lookup(outputs, name, index), dtype=float)
+        label = name + "".join(f"[{i}]" for i in index)
+        rows.append((label, value, ours, bool(np.allclose(ours, value, rtol=rtol, atol=atol))))
+    return rows

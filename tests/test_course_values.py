@@ -3,42 +3,9 @@
 import numpy as np
 import pytest
 
-from rnnbook import (
-    lstm_backward,
-    lstm_cell_backward,
-    lstm_cell_forward,
-    lstm_forward,
-    rnn_backward,
-    rnn_cell_backward,
-    rnn_cell_forward,
-    rnn_forward,
-)
+from rnnbook import lstm_cell_forward, rnn_cell_backward, rnn_cell_forward, rnn_forward
 from rnnbook import course
-from rnnbook.course import CORRECTED, EXPECTED, NOTEBOOK_WRONG, lookup
-
-
-def _outputs(function_name):
-    """Run one notebook test cell with rnnbook; return its outputs by the printed names."""
-    case = getattr(course, function_name + "_case")()
-    if function_name == "rnn_cell_forward":
-        return dict(zip(("a_next", "yt_pred", "cache"), rnn_cell_forward(**case)))
-    if function_name == "rnn_forward":
-        return dict(zip(("a", "y_pred", "caches"), rnn_forward(**case)))
-    if function_name == "lstm_cell_forward":
-        return dict(zip(("a_next", "c_next", "yt", "cache"), lstm_cell_forward(**case)))
-    if function_name == "lstm_forward":
-        return dict(zip(("a", "y", "c", "caches"), lstm_forward(**case)))
-    if function_name == "rnn_cell_backward":
-        cache = rnn_cell_forward(case["xt"], case["a_prev"], case["parameters"])[2]
-        return rnn_cell_backward(case["da_next"], cache)
-    if function_name == "rnn_backward":
-        caches = rnn_forward(case["x"], case["a0"], case["parameters"])[2]
-        return rnn_backward(case["da"], caches)
-    if function_name == "lstm_cell_backward":
-        cache = lstm_cell_forward(case["xt"], case["a_prev"], case["c_prev"], case["parameters"])[3]
-        return lstm_cell_backward(case["da_next"], case["dc_next"], cache)
-    caches = lstm_forward(case["x"], case["a0"], case["parameters"])[3]
-    return lstm_backward(case["da"], caches)
+from rnnbook.course import CORRECTED, EXPECTED, NOTEBOOK_WRONG, compare, lookup, run_case
 
 
 def _assert_printed(got, printed):
@@ -57,26 +24,26 @@ CASES = [(name, *entry) for name, entries in {**EXPECTED, **CORRECTED}.items()
 @pytest.mark.parametrize("function_name, output, index, printed", CASES,
                          ids=[f"{c[0]}-{c[1]}{list(c[2])}" for c in CASES])
 def test_reproduces_course_value(function_name, output, index, printed):
-    _assert_printed(lookup(_outputs(function_name), output, index), printed)
+    _assert_printed(lookup(run_case(function_name), output, index), printed)
 
 
 @pytest.mark.parametrize("function_name, output, index, printed",
                          [(n, *e) for n, es in NOTEBOOK_WRONG.items() for e in es])
 def test_notebook_errata_values_differ_from_correct_code(function_name, output, index, printed):
-    got = np.asarray(lookup(_outputs(function_name), output, index), dtype=float)
+    got = np.asarray(lookup(run_case(function_name), output, index), dtype=float)
     assert not np.allclose(got, printed, rtol=1e-6, atol=1e-8)
 
 
 def test_shapes_and_cache_lengths_as_printed():
-    assert _outputs("rnn_cell_forward")["a_next"].shape == (5, 10)
-    assert _outputs("rnn_cell_forward")["yt_pred"].shape == (2, 10)
-    rnn = _outputs("rnn_forward")
+    assert run_case("rnn_cell_forward")["a_next"].shape == (5, 10)
+    assert run_case("rnn_cell_forward")["yt_pred"].shape == (2, 10)
+    rnn = run_case("rnn_forward")
     assert rnn["a"].shape == (5, 10, 4) and rnn["y_pred"].shape == (2, 10, 4)
     assert len(rnn["caches"]) == 2
-    cell = _outputs("lstm_cell_forward")
+    cell = run_case("lstm_cell_forward")
     assert cell["c_next"].shape == (5, 10) and cell["yt"].shape == (2, 10)
     assert len(cell["cache"]) == 10
-    lstm = _outputs("lstm_forward")
+    lstm = run_case("lstm_forward")
     assert lstm["a"].shape == (5, 10, 7) and lstm["y"].shape == (2, 10, 7)
     assert len(lstm["caches"]) == 2
 
@@ -92,7 +59,7 @@ def test_shapes_and_cache_lengths_as_printed():
                        **LSTM_PARAMETER_GRAD_SHAPES}),
 ])
 def test_gradient_keys_order_and_shapes(function_name, shapes):
-    gradients = _outputs(function_name)
+    gradients = run_case(function_name)
     assert list(gradients) == list(shapes)
     assert {key: value.shape for key, value in gradients.items()} == shapes
 
@@ -133,3 +100,10 @@ def test_course_cases_do_not_touch_global_random_state():
     np.random.seed(123)
     course.lstm_backward_case()
     assert np.random.rand() == expected
+
+
+def test_compare_reports_agreement_and_disagreement():
+    agree = compare(run_case("lstm_backward"), CORRECTED["lstm_backward"])
+    differ = compare(run_case("lstm_backward"), NOTEBOOK_WRONG["lstm_backward"])
+    assert agree.all_agree and not differ.all_agree
+    assert "**no**" in differ._repr_markdown_() and "**no**" not in agree._repr_markdown_()
