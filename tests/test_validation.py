@@ -19,6 +19,7 @@ from rnnbook import (
 from helpers import random_problem
 
 N_X, N_A, N_Y, M, T_X = 3, 5, 2, 4, 6
+SEQUENCE = {"rnn": (rnn_forward, rnn_backward), "lstm": (lstm_forward, lstm_backward)}
 
 
 def _problem(kind):
@@ -41,7 +42,7 @@ def _with(parameters, key, value):
 @pytest.mark.parametrize("kind", ["rnn", "lstm"])
 class TestSequenceForward:
     def run(self, kind, x, a0, parameters):
-        return (rnn_forward if kind == "rnn" else lstm_forward)(x, a0, parameters)
+        return SEQUENCE[kind][0](x, a0, parameters)
 
     def test_x_wrong_ndim(self, kind):
         p = _problem(kind)
@@ -139,7 +140,7 @@ class TestBackward:
     @pytest.mark.parametrize("kind", ["rnn", "lstm"])
     def test_da_with_more_steps_than_forward(self, kind):
         p = _problem(kind)
-        forward, backward = (rnn_forward, rnn_backward) if kind == "rnn" else (lstm_forward, lstm_backward)
+        forward, backward = SEQUENCE[kind]
         caches = forward(p["x"][:, :, :3], p["a0"], p["parameters"])[-1]
         with pytest.raises(ValueError, match=_message("da", "(n_a, m, T_x) = (5, 4, T_x)",
                                                       "T_x <= 3", f"got (5, 4, {T_X})")):
@@ -148,7 +149,7 @@ class TestBackward:
     @pytest.mark.parametrize("kind", ["rnn", "lstm"])
     def test_da_with_wrong_batch(self, kind):
         p = _problem(kind)
-        forward, backward = (rnn_forward, rnn_backward) if kind == "rnn" else (lstm_forward, lstm_backward)
+        forward, backward = SEQUENCE[kind]
         caches = forward(p["x"], p["a0"], p["parameters"])[-1]
         with pytest.raises(ValueError, match=_message("da", "(5, 4, T_x)", "got (5, 2, 6)")):
             backward(p["da"][:, :2], caches)
@@ -156,7 +157,7 @@ class TestBackward:
     @pytest.mark.parametrize("kind", ["rnn", "lstm"])
     def test_da_wrong_ndim(self, kind):
         p = _problem(kind)
-        forward, backward = (rnn_forward, rnn_backward) if kind == "rnn" else (lstm_forward, lstm_backward)
+        forward, backward = SEQUENCE[kind]
         caches = forward(p["x"], p["a0"], p["parameters"])[-1]
         with pytest.raises(ValueError, match=_message("da", "(n_a, m, T_x)", "(5, 4)")):
             backward(p["da"][:, :, 0], caches)
