@@ -20,19 +20,24 @@ def as_array(name, value, ndim, letters):
     return array
 
 
-def expect_shape(name, array, letters, shape):
-    """Raise ValueError unless ``array.shape == shape``."""
+def expect_shape(name, array, letters, shape, where=""):
+    """Raise ValueError unless ``array.shape == shape``.
+
+    ``where`` says where the expected sizes were read, e.g. "m = 10 from xt": when
+    two arguments disagree, the learner then sees which one set the expectation.
+    """
     if array.shape != tuple(shape):
+        hint = f" ({where})" if where else ""
         raise ValueError(
-            f"{name}: expected shape {letters} = {tuple(shape)}, got {array.shape}"
+            f"{name}: expected shape {letters} = {tuple(shape)}{hint}, got {array.shape}"
         )
 
 
-def check_parameters(parameters, expected):
+def check_parameters(parameters, expected, where=""):
     """Check a parameter dictionary against ``{key: (letters, shape)}``.
 
     Returns a new dict holding the checked arrays, so callers never touch the
-    caller's dictionary.
+    caller's dictionary. ``where`` is passed on to :func:`expect_shape`.
     """
     if not isinstance(parameters, dict):
         raise TypeError(f"parameters: expected a dict, got {type(parameters).__name__}")
@@ -41,9 +46,14 @@ def check_parameters(parameters, expected):
         if key not in parameters:
             raise KeyError(f"parameters: missing {key!r} (expected shape {letters} = {shape})")
         array = as_array(f'parameters["{key}"]', parameters[key], len(shape), letters)
-        expect_shape(f'parameters["{key}"]', array, letters, shape)
+        expect_shape(f'parameters["{key}"]', array, letters, shape, where)
         checked[key] = array
     return checked
+
+
+def sizes_note(n_x, n_a, n_y, x_name="x", a_name="a0"):
+    """Where a parameter check read its sizes, for :func:`check_parameters`."""
+    return f"n_x = {n_x} from {x_name}, n_a = {n_a} from {a_name}, n_y = {n_y} from the output weight"
 
 
 def rnn_parameter_shapes(n_x, n_a, n_y):

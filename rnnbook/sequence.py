@@ -8,7 +8,16 @@ from typing import NamedTuple
 
 import numpy as np
 
-from ._validate import as_array, expect_shape, float_dtype, output_size
+from ._validate import (
+    as_array,
+    check_parameters,
+    expect_shape,
+    float_dtype,
+    lstm_parameter_shapes,
+    output_size,
+    rnn_parameter_shapes,
+    sizes_note,
+)
 from .cell import lstm_cell_forward, rnn_cell_forward
 
 
@@ -25,7 +34,7 @@ def _check_sequence_inputs(x, a0):
     a0 = as_array("a0", a0, 2, "(n_a, m)")
     n_x, m, T_x = x.shape
     n_a = a0.shape[0]
-    expect_shape("a0", a0, "(n_a, m)", (n_a, m))
+    expect_shape("a0", a0, "(n_a, m)", (n_a, m), f"m = {m}: axis 1 of x")
     return x, a0, n_a, m, T_x
 
 
@@ -73,6 +82,8 @@ def rnn_forward(x, a0, parameters):
     """
     x, a0, n_a, m, T_x = _check_sequence_inputs(x, a0)
     n_y = output_size(parameters, "Wya")
+    n_x = x.shape[0]
+    check_parameters(parameters, rnn_parameter_shapes(n_x, n_a, n_y), sizes_note(n_x, n_a, n_y))
     dtype = float_dtype(x, a0, *parameters.values())
     a = np.zeros((n_a, m, T_x), dtype=dtype)
     y_pred = np.zeros((n_y, m, T_x), dtype=dtype)
@@ -134,6 +145,8 @@ def lstm_forward(x, a0, parameters):
     """
     x, a0, n_a, m, T_x = _check_sequence_inputs(x, a0)
     n_y = output_size(parameters, "Wy")
+    n_x = x.shape[0]
+    check_parameters(parameters, lstm_parameter_shapes(n_x, n_a, n_y), sizes_note(n_x, n_a, n_y))
     dtype = float_dtype(x, a0, *parameters.values())
     a = np.zeros((n_a, m, T_x), dtype=dtype)
     c = np.zeros((n_a, m, T_x), dtype=dtype)
