@@ -276,8 +276,8 @@ def lstm_backward(da, caches):
         da_{next}^{\langle t \rangle} = da^{\langle t \rangle} + da_{prev}^{\langle t+1 \rangle},
         \qquad dc_{next}^{\langle t \rangle} = dc_{prev}^{\langle t+1 \rangle}
 
-    both zero beyond the last step. (The course's expected output carries neither;
-    see the Errata.)
+    both zero beyond the last step. (The course's expected output carries neither,
+    and its ``dbi``, ``dbc``, ``dbo`` also pick up the running ``dbf``; see the Errata.)
 
     Examples
     --------

@@ -261,7 +261,8 @@ NOTEBOOK_WRONG = {
         ("dWaa", (1, 2), 1.27076517994),
         ("dba", (4,), [-0.50815277]),
     ],
-    # its "Expected Output", from code that carries no gradient back through time
+    # its "Expected Output", from code that carries no gradient back through time and
+    # (for dbi, dbc, dbo) also adds each gate's last bias gradient to the running dbf
     "lstm_backward": [
         ("dx", (1, 2), [-0.00173313, 0.08287442, -0.30545663, -0.43281115]),
         ("da0", (2, 3), -0.095911501954),
