@@ -336,7 +336,14 @@ _RETURN_NAMES = {
 
 
 class Comparison(list):
-    """Rows ``(label, course value, our value, agree)``; shows as a table in a notebook."""
+    """Rows ``(label, reference value, our value, agree)``; shows as a table in a notebook.
+
+    ``reference`` names the column of reference values (default: the course notebook).
+    """
+
+    def __init__(self, rows=(), reference="course notebook"):
+        super().__init__(rows)
+        self.reference = reference
 
     @property
     def all_agree(self):
@@ -344,14 +351,14 @@ class Comparison(list):
         return all(row[3] for row in self)
 
     def _repr_markdown_(self):
-        lines = ["| value | course notebook | rnnbook | agree |", "|---|---|---|---|"]
-        lines += [f"| `{label}` | `{_fmt(course)}` | `{_fmt(ours)}` | {'yes' if ok else '**no**'} |"
-                  for label, course, ours, ok in self]
+        lines = [f"| value | {self.reference} | rnnbook | agree |", "|---|---|---|---|"]
+        lines += [f"| `{label}` | `{_fmt(ref)}` | `{_fmt(ours)}` | {'yes' if ok else '**no**'} |"
+                  for label, ref, ours, ok in self]
         return "\n".join(lines)
 
     def __str__(self):
-        return "\n".join(f"{label:<22} course {_fmt(course)}\n{'':<22} ours   {_fmt(ours)}"
-                         f"  {'agree' if ok else 'DIFFER'}" for label, course, ours, ok in self)
+        return "\n".join(f"{label:<22} {self.reference}: {_fmt(ref)}\n{'':<22} rnnbook: {_fmt(ours)}"
+                         f"  {'agree' if ok else 'DIFFER'}" for label, ref, ours, ok in self)
 
 
 def _fmt(value):
@@ -361,7 +368,7 @@ def _fmt(value):
     return np.array2string(value, precision=precision, separator=" ", max_line_width=1000)
 
 
-def compare(outputs, entries, rtol=1e-8, atol=5e-9):
+def compare(outputs, entries, rtol=1e-8, atol=5e-9, reference="course notebook"):
     """Compare outputs with the notebook's printed numbers, entry by entry.
 
     Parameters
@@ -373,6 +380,8 @@ def compare(outputs, entries, rtol=1e-8, atol=5e-9):
     rtol, atol : float, optional
         Agreement tolerance. The default ``atol`` is half a unit of the eighth
         decimal, the precision the notebook prints arrays with.
+    reference : str, optional
+        Heading of the reference column, e.g. ``"correct value"`` for ``CORRECTED``.
 
     Returns
     -------
@@ -386,7 +395,7 @@ def compare(outputs, entries, rtol=1e-8, atol=5e-9):
     >>> table.all_agree, table[1][0]
     (True, 'da0[2][3]')
     """
-    rows = Comparison()
+    rows = Comparison(reference=reference)
     for name, index, value in entries:
         ours = np.asarray(lookup(outputs, name, index), dtype=float)
         label = name + "".join(f"[{i}]" for i in index)
