@@ -294,8 +294,9 @@ def clip_by_value(gradients, max_value):
     -----
     .. math:: d\theta_j \leftarrow \min(\max(d\theta_j, -M), M)
 
-    The course's ``clip``. It bounds each entry but can turn the gradient's
-    direction (compare :func:`clip_by_global_norm`).
+    Element-wise clipping, the scheme the course uses in its character-level model
+    assignment (not in the step-by-step notebook). It bounds each entry but can turn
+    the gradient's direction (compare :func:`clip_by_global_norm`).
 
     Examples
     --------
@@ -535,7 +536,7 @@ def sample(parameters, n_steps, rng, temperature=1.0, prefix=()):
         See :func:`sampling_distribution`; 0 is greedy.
     prefix : sequence of int, optional
         Indices read first, to set the hidden state; generation continues after
-        them. If empty, the first input is the zero vector, as in the course.
+        them. If empty, the first input is the zero vector.
 
     Returns
     -------
