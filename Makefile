@@ -1,0 +1,42 @@
+# rnnbook: `make book` builds the book, `make test` runs every test.
+# Both set up what they need themselves: a .venv here, and for the browser tests
+# Debian's Chromium (apt-get; needs root, or sudo).
+
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+# -T: a failing cell's traceback reaches the console also from parallel readers.
+SPHINXOPTS ?= -T -W --keep-going -j auto
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: book test clean
+
+book: $(VENV)/.installed-docs
+	$(PY) -m sphinx $(SPHINXOPTS) -b html -d _build/doctrees . _build/html
+	@echo
+	@echo "The book is in $(CURDIR)/_build/html (front page: docs/index.html)."
+	@echo "To read it offline: $(PY) -m http.server --directory _build/html 8000"
+	@echo "and open http://127.0.0.1:8000/ in a browser."
+
+test: $(VENV)/.installed-test /usr/bin/chromium
+	$(PY) -m pytest
+
+$(PY):
+	$(PYTHON) -m venv $(VENV)
+
+# Reinstall when pyproject.toml changes.
+$(VENV)/.installed-docs: pyproject.toml | $(PY)
+	$(PY) -m pip install -e ".[docs]"
+	touch $@
+
+$(VENV)/.installed-test: pyproject.toml | $(PY)
+	$(PY) -m pip install -e ".[test,docs]"
+	touch $@ $(VENV)/.installed-docs
+
+# The browser tests drive Debian's Chromium; Playwright never downloads a browser.
+/usr/bin/chromium:
+	$(SUDO) apt-get update
+	$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y chromium
+
+clean:
+	rm -rf _build

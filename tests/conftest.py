@@ -1,0 +1,136 @@
+"""Fixtures of the book tests: one build of the whole book per test session.
+
+The book is built from a copy of the repository in a temporary folder, never from
+the working tree, with the same Sphinx options as ``make book`` (warnings are
+errors). ``built_book.site`` is a snapshot of that build's HTML: tests that edit and
+rebuild the copy (``test_book_build.py``) cannot change what the other tests see.
+"""
+
+import re
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+# -T: a failing cell's traceback reaches the log also from parallel (-j) readers.
+SPHINX_OPTIONS = ["-T", "-W", "--keep-going", "-j", "auto", "-b", "html"]
+# Not part of the book's sources; some are big (.venv) or belong to a build.
+NOT_COPIED = shutil.ignore_patterns(
+    ".git", ".venv", "_build", "jupyter_execute", ".jupyter_cache", "__pycache__",
+    ".pytest_cache", "*.egg-info", "tests",
+)
+
+
+@dataclass
+class Book:
+    """A copy of the repository and the folders its build writes."""
+
+    src: Path
+
+    @property
+    def build_dir(self):
+        return self.src / "_build"
+
+    @property
+    def html(self):
+        return self.build_dir / "html"
+
+    @property
+    def executed(self):
+        """MyST-NB's executed notebooks, one per notebook page."""
+        return self.build_dir / "jupyter_execute"
+
+    def build(self):
+        """Run Sphinx (incrementally after the first time); return the completed process."""
+        command = [sys.executable, "-m", "sphinx", *SPHINX_OPTIONS,
+                   "-d", str(self.build_dir / "doctrees"), str(self.src), str(self.html)]
+        return subprocess.run(command, capture_output=True, text=True, timeout=900)
+
+    def build_ok(self):
+        result = self.build()
+        assert result.returncode == 0, f"book build failed:\n{result.stdout}\n{result.stderr}"
+        return result
+
+
+def toctree_pages(index_text):
+    """The document names listed in the toctrees of ``docs/index.md``, in order."""
+    pages = []
+    for block in re.findall(r"```\{toctree\}\n(.*?)```", index_text, flags=re.S):
+        pages += [line.strip() for line in block.splitlines()
+                  if line.strip() and not line.startswith(":")]
+    return pages
+
+
+@pytest.fixture(scope="session")
+def chapters():
+    """``index`` and every page of its toctrees: what must be built and executed."""
+    return ["index"] + toctree_pages((REPO / "docs" / "index.md").read_text())
+
+
+def copy_repository(target):
+    shutil.copytree(REPO, target, ignore=NOT_COPIED)
+    return Book(target)
+
+
+@pytest.fixture(scope="session")
+def book_copy(tmp_path_factory):
+    """A copy of the repository in a temporary folder."""
+    return copy_repository(tmp_path_factory.mktemp("book") / "repo")
+
+
+MYST_NOTEBOOK = """---
+jupytext:
+  text_representation:
+    extension: .md
+    format_name: myst
+kernelspec:
+  display_name: Python 3
+  language: python
+  name: python3
+---
+
+"""
+
+
+@pytest.fixture
+def small_book(tmp_path):
+    """A copy of the repository whose docs/ holds only the pages a test writes.
+
+    The book's configuration, extensions and package are the real ones; the chapters
+    are not, so these builds take seconds and do not depend on what chapters say.
+    ``small_book.write(name, text)`` writes docs/<name>.md as a MyST notebook.
+    """
+    book = copy_repository(tmp_path / "repo")
+    for path in (book.src / "docs").glob("*.md"):
+        path.unlink()
+
+    def write(name, text):
+        path = book.src / "docs" / f"{name}.md"
+        path.write_text(MYST_NOTEBOOK + text, encoding="utf-8")
+        return path
+
+    book.write = write
+    return book
+
+
+@pytest.fixture(scope="session")
+def built_book(book_copy, tmp_path_factory):
+    """The copy, built once; ``.site`` is a snapshot of its HTML output."""
+    result = book_copy.build_ok()
+    site = tmp_path_factory.mktemp("site") / "html"
+    shutil.copytree(book_copy.html, site)
+    return BuiltBook(book_copy, site, result.stdout + result.stderr)
+
+
+@dataclass
+class BuiltBook:
+    copy: Book
+    site: Path
+    log: str
+
+    def page(self, docname):
+        return self.site / "docs" / f"{docname}.html"

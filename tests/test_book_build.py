@@ -1,0 +1,242 @@
+"""The book builds with warnings as errors, executes every chapter, and re-executes
+the chapters when the package changes.
+
+All builds run on a temporary copy of the repository (see ``conftest.py``).
+"""
+
+import json
+import re
+import textwrap
+from html.parser import HTMLParser
+
+import pytest
+
+pytestmark = pytest.mark.book
+
+CELL_OUTPUT = 'class="cell_output'
+
+
+def executed_notebooks(book):
+    """``{page: mtime_ns}`` of every executed notebook of the book copy."""
+    return {path.relative_to(book.executed).with_suffix("").as_posix(): path.stat().st_mtime_ns
+            for path in book.executed.rglob("*.ipynb")}
+
+
+def cell_outputs(html):
+    """The text of the cell outputs of a page, tags removed."""
+    blocks = re.findall(r'<div class="cell_output[^"]*">(.*?)</div>\s*</div>', html, flags=re.S)
+    return [re.sub(r"<[^>]+>", "", block) for block in blocks]
+
+
+class _AssetParser(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.assets = []
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag in ("script", "img", "iframe", "source", "video", "audio") and attrs.get("src"):
+            self.assets.append(attrs["src"])
+        if tag == "link" and attrs.get("href") and "stylesheet" in (attrs.get("rel") or "") + (
+                attrs.get("as") or ""):
+            self.assets.append(attrs["href"])
+        if tag == "link" and attrs.get("rel") in ("preload", "icon", "modulepreload"):
+            self.assets.append(attrs.get("href", ""))
+
+
+def test_every_chapter_is_built_and_executed(built_book, chapters):
+    missing = [page for page in chapters if not built_book.page(page).is_file()]
+    assert not missing, f"pages in the toctree but not built: {missing}"
+    unexecuted = [page for page in chapters
+                  if CELL_OUTPUT not in built_book.page(page).read_text(encoding="utf-8")]
+    assert not unexecuted, f"pages without any executed cell output: {unexecuted}"
+
+
+def test_toctree_lists_every_chapter_file(built_book, chapters):
+    sources = sorted(p.stem for p in (built_book.copy.src / "docs").glob("*.md"))
+    assert sorted(chapters) == sources
+
+
+def test_cell_outputs_come_from_this_build(built_book):
+    version = re.search(r'__version__ = "([^"]+)"',
+                        (built_book.copy.src / "rnnbook" / "__init__.py").read_text()).group(1)
+    outputs = cell_outputs(built_book.page("api").read_text(encoding="utf-8"))
+    assert any(f"rnnbook {version}" in text for text in outputs), outputs
+
+
+def test_glued_numbers_are_rendered(built_book, chapters):
+    front = built_book.page("index").read_text(encoding="utf-8")
+    assert re.search(r'class="pasted-text">\d\.\de-\d+<', front), "glued float not on the front page"
+    for page in chapters:
+        # Code may show the role's syntax; prose may not.
+        text = re.sub(r"<(pre|code)\b.*?</\1>", "", built_book.page(page).read_text(encoding="utf-8"),
+                      flags=re.S)
+        assert "{glue" not in text, f"{page}: glue role left unrendered"
+
+
+def test_each_chapter_downloads_as_source_and_executed_notebook(built_book, chapters):
+    sources = built_book.site / "_sources" / "docs"
+    for page in chapters:
+        html = built_book.page(page).read_text(encoding="utf-8")
+        assert f"_sources/docs/{page}.ipynb" in html and f"_sources/docs/{page}.md" in html, page
+        markdown = (built_book.copy.src / "docs" / f"{page}.md").read_text(encoding="utf-8")
+        assert (sources / f"{page}.md").read_text(encoding="utf-8") == markdown
+        notebook = json.loads((sources / f"{page}.ipynb").read_text(encoding="utf-8"))
+        code = [cell for cell in notebook["cells"] if cell["cell_type"] == "code"]
+        assert any(cell["outputs"] for cell in code), f"{page}.ipynb has no outputs"
+
+
+def test_pages_load_assets_from_the_site_only(built_book):
+    for path in built_book.site.rglob("*.html"):
+        parser = _AssetParser()
+        parser.feed(path.read_text(encoding="utf-8"))
+        remote = [url for url in parser.assets if re.match(r"(https?:)?//", url)]
+        assert not remote, f"{path.relative_to(built_book.site)} loads {remote}"
+    assert (built_book.site / "_static" / "mathjax" / "tex-chtml.js").is_file()
+
+
+INDEX = """
+(home)=
+# Home
+
+```{code-cell} ipython3
+print("home")
+```
+
+```{toctree}
+chapter
+api
+```
+"""
+
+CHAPTER = """
+(chapter)=
+# A chapter
+
+```{code-cell} ipython3
+import rnnbook.activations
+
+print("probe", getattr(rnnbook.activations, "BOOK_PROBE", 0))
+```
+"""
+
+API = """
+(api)=
+# API
+
+```{code-cell} ipython3
+import rnnbook
+print(f"rnnbook {rnnbook.__version__}")
+```
+
+```{eval-rst}
+.. automodule:: rnnbook.activations
+   :members:
+
+.. automodule:: rnnbook.cell
+   :members:
+```
+"""
+
+
+def small_book_with(small_book, chapter=CHAPTER):
+    small_book.write("index", INDEX)
+    small_book.write("chapter", chapter)
+    small_book.write("api", API)
+    return small_book
+
+
+def test_package_edit_reexecutes_every_notebook_page(small_book):
+    """The kernel imports the copy's rnnbook, and an edit to it re-runs every page."""
+    book = small_book_with(small_book)
+    book.build_ok()
+    before = executed_notebooks(book)
+    assert sorted(before) == ["docs/api", "docs/chapter", "docs/index"]
+    assert "probe 0" in "".join(cell_outputs((book.html / "docs/chapter.html").read_text()))
+
+    module = book.src / "rnnbook" / "activations.py"
+    module.write_text(module.read_text() + "\nBOOK_PROBE = 42\n")
+    init = book.src / "rnnbook" / "__init__.py"
+    init.write_text(re.sub(r'__version__ = "[^"]+"', '__version__ = "9.8.7"', init.read_text()))
+    book.build_ok()
+    after = executed_notebooks(book)
+    stale = [page for page in before if after[page] == before[page]]
+    assert not stale, f"not re-executed after a package edit: {stale}"
+    assert "probe 42" in "".join(cell_outputs((book.html / "docs/chapter.html").read_text()))
+    assert "rnnbook 9.8.7" in "".join(cell_outputs((book.html / "docs/api.html").read_text()))
+
+    book.build_ok()  # nothing changed: nothing executes again
+    assert executed_notebooks(book) == after
+
+
+FEATURES = """
+(features)=
+# Features a chapter relies on
+
+$$
+z = W_{ax} x + b_a
+$$ (features-eq)
+
+Equation {eq}`features-eq` is computed by {explains}`rnnbook.rnn_cell_forward`;
+see also {func}`rnnbook.sigmoid` and the {ref}`api`.
+
+:::{dropdown} Solution
+The hidden answer.
+:::
+
+```{code-cell} ipython3
+:tags: [raises-exception]
+1 / 0
+```
+
+```{code-cell} ipython3
+from myst_nb import glue
+glue("third", float(1 / 3), display=False)
+```
+
+A third is {glue:text}`third:.4f`.
+"""
+
+
+def test_chapter_features_and_links_between_chapter_and_api(small_book):
+    book = small_book_with(small_book)
+    book.build_ok()
+    before = executed_notebooks(book)
+    book.write("chapter", FEATURES)
+    book.build_ok()
+    after = executed_notebooks(book)
+    assert [page for page in before if after[page] != before[page]] == ["docs/chapter"]
+
+    html = (book.html / "docs" / "chapter.html").read_text(encoding="utf-8")
+    number = re.search(r'id="equation-features-eq">.*?<span class="eqno">\((\d+)\)', html,
+                       flags=re.S)
+    assert number, "a labelled equation is numbered"
+    assert re.search(rf'href="#equation-features-eq"[^>]*>\({number.group(1)}\)', html)
+    assert 'href="api.html#rnnbook.cell.rnn_cell_forward"' in html
+    assert 'href="api.html#rnnbook.activations.sigmoid"' in html
+    assert "sd-dropdown" in html
+    assert "ZeroDivisionError" in html  # the tagged cell shows its error, the build goes on
+    assert 'class="pasted-text">0.3333<' in html
+
+    # The API page was not re-read, yet its entry now links back to the chapter.
+    api = (book.html / "docs" / "api.html").read_text(encoding="utf-8")
+    entry = api[api.index('id="rnnbook.cell.rnn_cell_forward"'):]
+    entry = entry[:entry.find('<dl class="py', 1)]
+    assert "Explained in" in entry
+    assert 'href="chapter.html#explains-rnnbook.rnn_cell_forward"' in entry
+    assert "Explained in" not in api[:api.index('id="rnnbook.cell.rnn_cell_forward"')]
+
+
+def test_a_cell_that_raises_fails_the_build_and_shows_why(small_book):
+    book = small_book_with(small_book, CHAPTER + "\n```{code-cell} ipython3\n1 / 0\n```\n")
+    result = book.build()
+    assert result.returncode != 0
+    log = result.stdout + result.stderr
+    assert "ZeroDivisionError" in log and "chapter.md" in log
+
+
+def test_a_reference_to_a_missing_api_entry_fails_the_build(small_book):
+    book = small_book_with(small_book, CHAPTER + "\nSee {func}`rnnbook.no_such_function`.\n")
+    result = book.build()
+    assert result.returncode != 0
+    assert "rnnbook.no_such_function" in result.stdout + result.stderr
