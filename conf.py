@@ -40,6 +40,7 @@ extensions = [
     "book_frame",  # docs/_ext: re-execution on package edits, .ipynb downloads
     "api_links",  # docs/_ext: {explains} role, chapter <-> API links
     "themed_figures",  # docs/_ext: each *-light.svg figure shows its *-dark.svg twin in dark mode
+    "code_include",  # docs/_ext: an included function shows its docstring's summary only
 ]
 
 # --- Sources ----------------------------------------------------------------

@@ -14,6 +14,13 @@ from .sequence import SequenceCache, lstm_forward, rnn_forward
 __version__ = "0.1.0"
 
 __all__ = [
+    "charmodel",
+    "course",
+    "experiments",
+    "gates",
+    "gradcheck",
+    "output",
+    "train",
     "sigmoid",
     "softmax",
     "rnn_cell_forward",

@@ -15,8 +15,13 @@ def as_array(name, value, ndim, letters):
             f"{name}: expected a {ndim}-d array of shape {letters}, "
             f"got shape {array.shape}"
         )
-    if not (np.issubdtype(array.dtype, np.floating) or np.issubdtype(array.dtype, np.integer)):
-        raise TypeError(f"{name}: expected a real-valued array, got dtype {array.dtype}")
+    if not (
+        np.issubdtype(array.dtype, np.floating)
+        or np.issubdtype(array.dtype, np.integer)
+    ):
+        raise TypeError(
+            f"{name}: expected a real-valued array, got dtype {array.dtype}"
+        )
     return array
 
 
@@ -44,7 +49,9 @@ def check_parameters(parameters, expected, where=""):
     checked = {}
     for key, (letters, shape) in expected.items():
         if key not in parameters:
-            raise KeyError(f"parameters: missing {key!r} (expected shape {letters} = {shape})")
+            raise KeyError(
+                f"parameters: missing {key!r} (expected shape {letters} = {shape})"
+            )
         array = as_array(f'parameters["{key}"]', parameters[key], len(shape), letters)
         expect_shape(f'parameters["{key}"]', array, letters, shape, where)
         checked[key] = array
@@ -91,3 +98,40 @@ def float_dtype(*arrays):
     """The dtype numpy arithmetic gives these arrays, or float64 if that is not a float."""
     dtype = np.result_type(*(np.asarray(a).dtype for a in arrays))
     return dtype if np.issubdtype(dtype, np.floating) else np.dtype(np.float64)
+
+
+def _model_parameters(kind, parameters, n_x, n_a, x_name, a_name):
+    """Check an RNN's (``kind="rnn"``) or LSTM's parameters against n_x and n_a."""
+    shapes, output_key = {
+        "rnn": (rnn_parameter_shapes, "Wya"),
+        "lstm": (lstm_parameter_shapes, "Wy"),
+    }[kind]
+    n_y = output_size(parameters, output_key)
+    where = sizes_note(n_x, n_a, n_y, x_name, a_name)
+    return check_parameters(parameters, shapes(n_x, n_a, n_y), where)
+
+
+def check_step(kind, xt, a_prev, parameters, c_prev=None):
+    """Validate one cell step; return ``xt, a_prev, parameters`` (and ``c_prev``).
+
+    ``parameters`` comes back as a new dict of checked arrays.
+    """
+    xt = as_array("xt", xt, 2, "(n_x, m)")
+    a_prev = as_array("a_prev", a_prev, 2, "(n_a, m)")
+    (n_x, m), n_a = xt.shape, a_prev.shape[0]
+    expect_shape("a_prev", a_prev, "(n_a, m)", (n_a, m), f"m = {m}: the columns of xt")
+    p = _model_parameters(kind, parameters, n_x, n_a, "xt", "a_prev")
+    if c_prev is None:
+        return xt, a_prev, p
+    c_prev = as_array("c_prev", c_prev, 2, "(n_a, m)")
+    expect_shape("c_prev", c_prev, "(n_a, m)", (n_a, m), "as a_prev")
+    return xt, a_prev, p, c_prev
+
+
+def check_sequence(kind, x, a0, parameters):
+    """Validate a sequence's inputs; return ``x, a0, parameters`` (a checked copy)."""
+    x = as_array("x", x, 3, "(n_x, m, T_x)")
+    a0 = as_array("a0", a0, 2, "(n_a, m)")
+    (n_x, m, _), n_a = x.shape, a0.shape[0]
+    expect_shape("a0", a0, "(n_a, m)", (n_a, m), f"m = {m}: axis 1 of x")
+    return x, a0, _model_parameters(kind, parameters, n_x, n_a, "x", "a0")

@@ -38,7 +38,9 @@ def sigmoid(x):
     if not np.issubdtype(x.dtype, np.floating):
         x = x.astype(np.float64)
     e = np.exp(-np.abs(x))  # in (0, 1]: never overflows
-    return np.where(x >= 0, 1 / (1 + e), e / (1 + e))[()]  # [()]: a scalar in, a scalar out
+    return np.where(x >= 0, 1 / (1 + e), e / (1 + e))[
+        ()
+    ]  # [()]: a scalar in, a scalar out
 
 
 def softmax(x):

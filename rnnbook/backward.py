@@ -101,7 +101,9 @@ def rnn_cell_backward(da_next, cache):
 def _check_sequence_grad(da, caches):
     """Validate ``da`` (n_a, m, T) against the forward caches; T may be < T_x."""
     if not isinstance(caches, tuple) or len(caches) != 2:
-        raise ValueError("caches: expected the (caches, x) pair returned by the forward pass")
+        raise ValueError(
+            "caches: expected the (caches, x) pair returned by the forward pass"
+        )
     step_caches, x = SequenceCache(*caches)
     if len(step_caches) == 0:
         raise ValueError("caches: the forward pass ran no time step (T_x = 0)")
@@ -165,8 +167,10 @@ def rnn_backward(da, caches):
     n_a, m = first.a_next.shape
     dtype = float_dtype(da, first.a_next)
     dx = np.zeros((n_x, m, T_x), dtype=dtype)
-    totals = {key: np.zeros(first.parameters[key[1:]].shape, dtype=dtype)
-              for key in ("dWax", "dWaa", "dba")}
+    totals = {
+        key: np.zeros(first.parameters[key[1:]].shape, dtype=dtype)
+        for key in ("dWax", "dWaa", "dba")
+    }
     da_prevt = np.zeros((n_a, m), dtype=dtype)
     for t in reversed(range(T_x)):
         step = rnn_cell_backward(da[:, :, t] + da_prevt, step_caches[t])
@@ -239,8 +243,14 @@ def lstm_cell_backward(da_next, dc_next, cache):
         "o": output_gate_grad(da_next, c.c_next, c.ot),
     }
     z = np.concatenate([c.a_prev, c.xt])  # (n_a + n_x, m)
-    dz = sum(c.parameters["W" + g].T @ dg for g, dg in gate_grads.items())  # (n_a + n_x, m)
-    gradients = {"dxt": dz[n_a:], "da_prev": dz[:n_a], "dc_prev": prev_cell_state_grad(dc, c.ft)}
+    dz = sum(
+        c.parameters["W" + g].T @ dg for g, dg in gate_grads.items()
+    )  # (n_a + n_x, m)
+    gradients = {
+        "dxt": dz[n_a:],
+        "da_prev": dz[:n_a],
+        "dc_prev": prev_cell_state_grad(dc, c.ft),
+    }
     for g, dg in gate_grads.items():
         gradients["dW" + g] = dg @ z.T  # (n_a, n_a + n_x)
         gradients["db" + g] = dg.sum(axis=1, keepdims=True)  # (n_a, 1)
@@ -299,8 +309,10 @@ def lstm_backward(da, caches):
     n_a, m = first.a_next.shape
     dtype = float_dtype(da, first.a_next)
     dx = np.zeros((n_x, m, T_x), dtype=dtype)
-    totals = {key: np.zeros(first.parameters[key[1:]].shape, dtype=dtype)
-              for key in LSTM_PARAMETER_GRADS}
+    totals = {
+        key: np.zeros(first.parameters[key[1:]].shape, dtype=dtype)
+        for key in LSTM_PARAMETER_GRADS
+    }
     da_prevt = np.zeros((n_a, m), dtype=dtype)
     dc_prevt = np.zeros((n_a, m), dtype=dtype)
     for t in reversed(range(T_x)):

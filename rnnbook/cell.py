@@ -9,15 +9,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from ._validate import (
-    as_array,
-    check_parameters,
-    expect_shape,
-    lstm_parameter_shapes,
-    output_size,
-    rnn_parameter_shapes,
-    sizes_note,
-)
+from ._validate import check_step
 from .activations import sigmoid, softmax
 
 
@@ -43,16 +35,6 @@ class LSTMCache(NamedTuple):
     ot: np.ndarray  #: output gate, (n_a, m)
     xt: np.ndarray  #: (n_x, m)
     parameters: dict  #: the parameters the step ran with
-
-
-def _check_step_inputs(xt, a_prev):
-    """Validate ``xt`` (n_x, m) and ``a_prev`` (n_a, m); return them with n_x, n_a, m."""
-    xt = as_array("xt", xt, 2, "(n_x, m)")
-    a_prev = as_array("a_prev", a_prev, 2, "(n_a, m)")
-    (n_x, m), n_a = xt.shape, a_prev.shape[0]
-    expect_shape("a_prev", a_prev, "(n_a, m)", (n_a, m), f"m = {m}: the columns of xt")
-    return xt, a_prev, n_x, n_a, m
-
 
 
 def rnn_cell_forward(xt, a_prev, parameters):
@@ -102,9 +84,7 @@ def rnn_cell_forward(xt, a_prev, parameters):
     array([[0.5],
            [0.5]])
     """
-    xt, a_prev, n_x, n_a, m = _check_step_inputs(xt, a_prev)
-    n_y = output_size(parameters, "Wya")
-    p = check_parameters(parameters, rnn_parameter_shapes(n_x, n_a, n_y), sizes_note(n_x, n_a, n_y, "xt", "a_prev"))
+    xt, a_prev, p = check_step("rnn", xt, a_prev, parameters)
     a_next = np.tanh(p["Wax"] @ xt + p["Waa"] @ a_prev + p["ba"])  # (n_a, m)
     yt_pred = softmax(p["Wya"] @ a_next + p["by"])  # (n_y, m)
     return a_next, yt_pred, RNNCache(a_next, a_prev, xt, parameters)
@@ -173,11 +153,7 @@ def lstm_cell_forward(xt, a_prev, c_prev, parameters):
     >>> cache.ft.ravel()  # doctest: +FLOAT_CMP
     array([0.5, 0.5, 0.5])
     """
-    xt, a_prev, n_x, n_a, m = _check_step_inputs(xt, a_prev)
-    c_prev = as_array("c_prev", c_prev, 2, "(n_a, m)")
-    expect_shape("c_prev", c_prev, "(n_a, m)", (n_a, m), "as a_prev")
-    n_y = output_size(parameters, "Wy")
-    p = check_parameters(parameters, lstm_parameter_shapes(n_x, n_a, n_y), sizes_note(n_x, n_a, n_y, "xt", "a_prev"))
+    xt, a_prev, p, c_prev = check_step("lstm", xt, a_prev, parameters, c_prev)
     z = np.concatenate([a_prev, xt])  # (n_a + n_x, m)
     ft = sigmoid(p["Wf"] @ z + p["bf"])  # (n_a, m)
     it = sigmoid(p["Wi"] @ z + p["bi"])

@@ -19,7 +19,12 @@ from typing import NamedTuple
 import numpy as np
 
 from .output import one_hot
-from .train import initialize_lstm_parameters, initialize_rnn_parameters, sample, train_model
+from .train import (
+    initialize_lstm_parameters,
+    initialize_rnn_parameters,
+    sample,
+    train_model,
+)
 
 
 def zen_of_python():
@@ -103,8 +108,9 @@ def encode(text, vocabulary):
     """
     unknown = sorted(set(text) - set(vocabulary.index))
     if unknown:
-        raise ValueError(f"text: characters {unknown} are not in the vocabulary "
-                         f"{vocabulary.chars!r}")
+        raise ValueError(
+            f"text: characters {unknown} are not in the vocabulary {vocabulary.chars!r}"
+        )
     return np.array([vocabulary.index[char] for char in text], dtype=np.int64)
 
 
@@ -154,9 +160,13 @@ def training_windows(indices, T_x):
     """
     indices = np.asarray(indices)
     if indices.ndim != 1 or not 1 <= T_x < len(indices):
-        raise ValueError(f"T_x: expected 1 <= T_x < n_chars with indices of shape (n_chars,), "
-                         f"got T_x = {T_x} and indices of shape {indices.shape}")
-    windows = np.lib.stride_tricks.sliding_window_view(indices, T_x + 1)  # (n - T_x, T_x + 1)
+        raise ValueError(
+            f"T_x: expected 1 <= T_x < n_chars with indices of shape (n_chars,), "
+            f"got T_x = {T_x} and indices of shape {indices.shape}"
+        )
+    windows = np.lib.stride_tricks.sliding_window_view(
+        indices, T_x + 1
+    )  # (n - T_x, T_x + 1)
     return windows[:, :-1].copy(), windows[:, 1:].copy()
 
 
@@ -197,8 +207,10 @@ def batches(indices, n_vocab, T_x, batch_size, n_steps, rng, dtype=np.float64):
     """
     inputs, targets = training_windows(indices, T_x)
     if not 1 <= batch_size <= len(inputs):
-        raise ValueError(f"batch_size: expected 1 <= batch_size <= {len(inputs)} "
-                         f"(the number of windows), got {batch_size}")
+        raise ValueError(
+            f"batch_size: expected 1 <= batch_size <= {len(inputs)} "
+            f"(the number of windows), got {batch_size}"
+        )
     for _ in range(n_steps):
         rows = rng.choice(len(inputs), size=batch_size, replace=False)
         yield one_hot(inputs[rows], n_vocab, dtype), targets[rows]
@@ -212,9 +224,19 @@ class CharModel(NamedTuple):
     history: np.ndarray  #: loss per training step, nats per character
 
 
-def train_char_model(text, model="lstm", n_a=48, T_x=20, batch_size=16, n_steps=300,
-                     learning_rate=0.02, clip_norm=5.0, seed=0, dtype=np.float64,
-                     callback=None):
+def train_char_model(
+    text,
+    model="lstm",
+    n_a=48,
+    T_x=20,
+    batch_size=16,
+    n_steps=300,
+    learning_rate=0.02,
+    clip_norm=5.0,
+    seed=0,
+    dtype=np.float64,
+    callback=None,
+):
     r"""Train a character-level RNN or LSTM language model on ``text``.
 
     Parameters
@@ -267,9 +289,16 @@ def train_char_model(text, model="lstm", n_a=48, T_x=20, batch_size=16, n_steps=
     if model not in initialize:
         raise ValueError(f"model: expected 'lstm' or 'rnn', got {model!r}")
     parameters = initialize[model](n_vocab, n_a, n_vocab, rng, dtype=dtype)
-    stream = batches(encode(text, vocabulary), n_vocab, T_x, batch_size, n_steps, rng, dtype)
-    parameters, history = train_model(parameters, stream, learning_rate=learning_rate,
-                                      clip_norm=clip_norm, callback=callback)
+    stream = batches(
+        encode(text, vocabulary), n_vocab, T_x, batch_size, n_steps, rng, dtype
+    )
+    parameters, history = train_model(
+        parameters,
+        stream,
+        learning_rate=learning_rate,
+        clip_norm=clip_norm,
+        callback=callback,
+    )
     return CharModel(parameters, vocabulary, history)
 
 
@@ -307,5 +336,7 @@ def sample_text(parameters, vocabulary, n_chars, rng, temperature=1.0, prefix="\
     ...             temperature=0, prefix="a")
     'bcabcab'
     """
-    indices = sample(parameters, n_chars, rng, temperature, prefix=encode(prefix, vocabulary))
+    indices = sample(
+        parameters, n_chars, rng, temperature, prefix=encode(prefix, vocabulary)
+    )
     return decode(indices, vocabulary)

@@ -38,8 +38,16 @@ def rnn_cell_forward_case():
     """
     draw = np.random.RandomState(1).randn
     xt, a_prev = draw(3, 10), draw(5, 10)
-    parameters = _rnn_parameters(draw, [("Waa", (5, 5)), ("Wax", (5, 3)), ("Wya", (2, 5)),
-                                        ("ba", (5, 1)), ("by", (2, 1))])
+    parameters = _rnn_parameters(
+        draw,
+        [
+            ("Waa", (5, 5)),
+            ("Wax", (5, 3)),
+            ("Wya", (2, 5)),
+            ("ba", (5, 1)),
+            ("by", (2, 1)),
+        ],
+    )
     return {"xt": xt, "a_prev": a_prev, "parameters": parameters}
 
 
@@ -54,8 +62,16 @@ def rnn_forward_case():
     """
     draw = np.random.RandomState(1).randn
     x, a0 = draw(3, 10, 4), draw(5, 10)
-    parameters = _rnn_parameters(draw, [("Waa", (5, 5)), ("Wax", (5, 3)), ("Wya", (2, 5)),
-                                        ("ba", (5, 1)), ("by", (2, 1))])
+    parameters = _rnn_parameters(
+        draw,
+        [
+            ("Waa", (5, 5)),
+            ("Wax", (5, 3)),
+            ("Wya", (2, 5)),
+            ("ba", (5, 1)),
+            ("by", (2, 1)),
+        ],
+    )
     return {"x": x, "a0": a0, "parameters": parameters}
 
 
@@ -76,10 +92,17 @@ def rnn_cell_backward_case():
     """
     draw = np.random.RandomState(1).randn
     xt, a_prev = draw(3, 10), draw(5, 10)
-    Wax, Waa, Wya, b, by = draw(5, 3), draw(5, 5), draw(2, 5), draw(5, 1), draw(2, 1)
+    Wax, Waa, Wya = draw(5, 3), draw(5, 5), draw(2, 5)
+    draw(5, 1)  # the cell's own bias b: drawn, then never used
+    by = draw(2, 1)
     ba = rnn_forward_case()["parameters"]["ba"]
     parameters = {"Wax": Wax, "Waa": Waa, "Wya": Wya, "ba": ba, "by": by}
-    return {"xt": xt, "a_prev": a_prev, "parameters": parameters, "da_next": draw(5, 10)}
+    return {
+        "xt": xt,
+        "a_prev": a_prev,
+        "parameters": parameters,
+        "da_next": draw(5, 10),
+    }
 
 
 def rnn_backward_case():
@@ -93,8 +116,16 @@ def rnn_backward_case():
     """
     draw = np.random.RandomState(1).randn
     x, a0 = draw(3, 10, 4), draw(5, 10)
-    parameters = _rnn_parameters(draw, [("Wax", (5, 3)), ("Waa", (5, 5)), ("Wya", (2, 5)),
-                                        ("ba", (5, 1)), ("by", (2, 1))])
+    parameters = _rnn_parameters(
+        draw,
+        [
+            ("Wax", (5, 3)),
+            ("Waa", (5, 5)),
+            ("Wya", (2, 5)),
+            ("ba", (5, 1)),
+            ("by", (2, 1)),
+        ],
+    )
     return {"x": x, "a0": a0, "parameters": parameters, "da": draw(5, 10, 4)}
 
 
@@ -111,7 +142,12 @@ def _lstm_parameters(draw, n_x=3, n_a=5, n_y=2, with_output=True):
 
 def _lstm_cell_draws(draw):
     xt, a_prev, c_prev = draw(3, 10), draw(5, 10), draw(5, 10)
-    return {"xt": xt, "a_prev": a_prev, "c_prev": c_prev, "parameters": _lstm_parameters(draw)}
+    return {
+        "xt": xt,
+        "a_prev": a_prev,
+        "c_prev": c_prev,
+        "parameters": _lstm_parameters(draw),
+    }
 
 
 def lstm_cell_forward_case():
@@ -179,10 +215,38 @@ def lstm_backward_case():
 
 EXPECTED = {
     "rnn_cell_forward": [
-        ("a_next", (4,), [0.59584544, 0.18141802, 0.61311866, 0.99808218, 0.85016201,
-                          0.99980978, -0.18887155, 0.99815551, 0.6531151, 0.82872037]),
-        ("yt_pred", (1,), [0.9888161, 0.01682021, 0.21140899, 0.36817467, 0.98988387,
-                           0.88945212, 0.36920224, 0.9966312, 0.9982559, 0.17746526]),
+        (
+            "a_next",
+            (4,),
+            [
+                0.59584544,
+                0.18141802,
+                0.61311866,
+                0.99808218,
+                0.85016201,
+                0.99980978,
+                -0.18887155,
+                0.99815551,
+                0.6531151,
+                0.82872037,
+            ],
+        ),
+        (
+            "yt_pred",
+            (1,),
+            [
+                0.9888161,
+                0.01682021,
+                0.21140899,
+                0.36817467,
+                0.98988387,
+                0.88945212,
+                0.36920224,
+                0.9966312,
+                0.9982559,
+                0.17746526,
+            ],
+        ),
     ],
     "rnn_forward": [
         ("a", (4, 1), [-0.99999375, 0.77911235, -0.99861469, -0.99833267]),
@@ -190,20 +254,87 @@ EXPECTED = {
         ("caches", (1, 1, 3), [-1.1425182, -0.34934272, -0.20889423, 0.58662319]),
     ],
     "lstm_cell_forward": [
-        ("a_next", (4,), [-0.66408471, 0.0036921, 0.02088357, 0.22834167, -0.85575339,
-                          0.00138482, 0.76566531, 0.34631421, -0.00215674, 0.43827275]),
-        ("c_next", (2,), [0.63267805, 1.00570849, 0.35504474, 0.20690913, -1.64566718,
-                          0.11832942, 0.76449811, -0.0981561, -0.74348425, -0.26810932]),
-        ("yt", (1,), [0.79913913, 0.15986619, 0.22412122, 0.15606108, 0.97057211,
-                      0.31146381, 0.00943007, 0.12666353, 0.39380172, 0.07828381]),
-        ("cache", (1, 3), [-0.16263996, 1.03729328, 0.72938082, -0.54101719, 0.02752074,
-                           -0.30821874, 0.07651101, -1.03752894, 1.41219977, -0.37647422]),
+        (
+            "a_next",
+            (4,),
+            [
+                -0.66408471,
+                0.0036921,
+                0.02088357,
+                0.22834167,
+                -0.85575339,
+                0.00138482,
+                0.76566531,
+                0.34631421,
+                -0.00215674,
+                0.43827275,
+            ],
+        ),
+        (
+            "c_next",
+            (2,),
+            [
+                0.63267805,
+                1.00570849,
+                0.35504474,
+                0.20690913,
+                -1.64566718,
+                0.11832942,
+                0.76449811,
+                -0.0981561,
+                -0.74348425,
+                -0.26810932,
+            ],
+        ),
+        (
+            "yt",
+            (1,),
+            [
+                0.79913913,
+                0.15986619,
+                0.22412122,
+                0.15606108,
+                0.97057211,
+                0.31146381,
+                0.00943007,
+                0.12666353,
+                0.39380172,
+                0.07828381,
+            ],
+        ),
+        (
+            "cache",
+            (1, 3),
+            [
+                -0.16263996,
+                1.03729328,
+                0.72938082,
+                -0.54101719,
+                0.02752074,
+                -0.30821874,
+                0.07651101,
+                -1.03752894,
+                1.41219977,
+                -0.37647422,
+            ],
+        ),
     ],
     "lstm_forward": [
         ("a", (4, 3, 6), 0.172117767533),
         ("y", (1, 4, 3), 0.95087346185),
-        ("caches", (1, 1, 1), [0.82797464, 0.23009474, 0.76201118, -0.22232814,
-                               -0.20075807, 0.18656139, 0.41005165]),
+        (
+            "caches",
+            (1, 1, 1),
+            [
+                0.82797464,
+                0.23009474,
+                0.76201118,
+                -0.22232814,
+                -0.20075807,
+                0.18656139,
+                0.41005165,
+            ],
+        ),
         ("c", (1, 2, 1), -0.855544916718),
     ],
     "rnn_cell_backward": [
@@ -320,7 +451,9 @@ def run_case(function_name, implementation=None):
     impl = implementation or importlib.import_module("rnnbook")
     case = globals()[function_name + "_case"]()
     if function_name in _RETURN_NAMES:
-        return dict(zip(_RETURN_NAMES[function_name], getattr(impl, function_name)(**case)))
+        return dict(
+            zip(_RETURN_NAMES[function_name], getattr(impl, function_name)(**case), strict=True)
+        )
     forward_name = function_name.replace("backward", "forward")
     upstream = {k: case.pop(k) for k in ("da_next", "dc_next", "da") if k in case}
     cache = getattr(impl, forward_name)(**case)[-1]
@@ -352,20 +485,27 @@ class Comparison(list):
 
     def _repr_markdown_(self):
         lines = [f"| value | {self.reference} | rnnbook | agree |", "|---|---|---|---|"]
-        lines += [f"| `{label}` | `{_fmt(ref)}` | `{_fmt(ours)}` | {'yes' if ok else '**no**'} |"
-                  for label, ref, ours, ok in self]
+        lines += [
+            f"| `{label}` | `{_fmt(ref)}` | `{_fmt(ours)}` | {'yes' if ok else '**no**'} |"
+            for label, ref, ours, ok in self
+        ]
         return "\n".join(lines)
 
     def __str__(self):
-        return "\n".join(f"{label:<22} {self.reference}: {_fmt(ref)}\n{'':<22} rnnbook: {_fmt(ours)}"
-                         f"  {'agree' if ok else 'DIFFER'}" for label, ref, ours, ok in self)
+        return "\n".join(
+            f"{label:<22} {self.reference}: {_fmt(ref)}\n{'':<22} rnnbook: {_fmt(ours)}"
+            f"  {'agree' if ok else 'DIFFER'}"
+            for label, ref, ours, ok in self
+        )
 
 
 def _fmt(value):
     value = np.asarray(value, dtype=float)
     # The notebook prints arrays to 8 decimals and scalars to 12 significant digits.
     precision = 8 if value.ndim else 12
-    return np.array2string(value, precision=precision, separator=" ", max_line_width=1000)
+    return np.array2string(
+        value, precision=precision, separator=" ", max_line_width=1000
+    )
 
 
 def compare(outputs, entries, rtol=1e-8, atol=5e-9, reference="course notebook"):
@@ -399,5 +539,7 @@ def compare(outputs, entries, rtol=1e-8, atol=5e-9, reference="course notebook")
     for name, index, value in entries:
         ours = np.asarray(lookup(outputs, name, index), dtype=float)
         label = name + "".join(f"[{i}]" for i in index)
-        rows.append((label, value, ours, bool(np.allclose(ours, value, rtol=rtol, atol=atol))))
+        rows.append(
+            (label, value, ours, bool(np.allclose(ours, value, rtol=rtol, atol=atol)))
+        )
     return rows

@@ -18,12 +18,19 @@ import numpy as np
 from .backward import lstm_backward, rnn_backward
 from .output import cross_entropy, one_hot, output_backward, output_forward
 from .sequence import lstm_forward, rnn_forward
-from .train import initialize_lstm_parameters, initialize_rnn_parameters, model_kind, train_model
+from .train import (
+    initialize_lstm_parameters,
+    initialize_rnn_parameters,
+    model_kind,
+    train_model,
+)
 
 
 def _recurrent_weights(rng, n_a, n_x, scale):
     """(n_a, n_a) block with entries N(0, scale^2 / n_a) and (n_a, n_x) block N(0, 1 / n_x)."""
-    W_rec = scale * rng.standard_normal((n_a, n_a)) / np.sqrt(n_a)  # spectral radius ~ scale
+    W_rec = (
+        scale * rng.standard_normal((n_a, n_a)) / np.sqrt(n_a)
+    )  # spectral radius ~ scale
     W_in = rng.standard_normal((n_a, n_x)) / np.sqrt(n_x)
     return W_rec, W_in
 
@@ -69,13 +76,20 @@ def scaled_parameters(kind, n_x, n_a, scale, rng, forget_bias=1.0):
     """
     if kind == "rnn":
         Waa, Wax = _recurrent_weights(rng, n_a, n_x, scale)
-        return {"Wax": Wax, "Waa": Waa, "ba": np.zeros((n_a, 1)), "Wya": np.zeros((1, n_a)),
-                "by": np.zeros((1, 1))}
+        return {
+            "Wax": Wax,
+            "Waa": Waa,
+            "ba": np.zeros((n_a, 1)),
+            "Wya": np.zeros((1, n_a)),
+            "by": np.zeros((1, 1)),
+        }
     if kind != "lstm":
         raise ValueError(f"kind: expected 'rnn' or 'lstm', got {kind!r}")
     parameters = {}
     for gate in "fico":
-        parameters["W" + gate] = np.concatenate(_recurrent_weights(rng, n_a, n_x, scale), axis=1)
+        parameters["W" + gate] = np.concatenate(
+            _recurrent_weights(rng, n_a, n_x, scale), axis=1
+        )
         parameters["b" + gate] = np.full((n_a, 1), forget_bias if gate == "f" else 0.0)
     return {**parameters, "Wy": np.zeros((1, n_a)), "by": np.zeros((1, 1))}
 
@@ -85,7 +99,9 @@ class GradientDecay(NamedTuple):
 
     distance: np.ndarray  #: (T_x,) steps between the input and the loss, 0 .. T_x - 1
     scales: np.ndarray  #: (n_scales,) recurrent weight scales
-    rnn: np.ndarray  #: (n_scales, T_x) RNN gradient norm at each distance, relative to distance 0
+    rnn: (
+        np.ndarray
+    )  #: (n_scales, T_x) RNN gradient norm at each distance, relative to distance 0
     lstm: np.ndarray  #: (n_scales, T_x) the same for the LSTM
 
 
@@ -98,8 +114,9 @@ def _input_gradient_norms(kind, x, a0, parameters, da):
     return np.linalg.norm(dx, axis=(0, 1))[::-1]  # (T_x,), index = distance to the loss
 
 
-def gradient_decay(scales=(0.5, 1.0, 2.0, 4.0), n_a=32, n_x=8, T_x=60, m=16, forget_bias=1.0,
-                   seed=0):
+def gradient_decay(
+    scales=(0.5, 1.0, 2.0, 4.0), n_a=32, n_x=8, T_x=60, m=16, forget_bias=1.0, seed=0
+):
     r"""How much gradient reaches each step from a loss at the last step, RNN against LSTM.
 
     Parameters
@@ -153,8 +170,12 @@ def gradient_decay(scales=(0.5, 1.0, 2.0, 4.0), n_a=32, n_x=8, T_x=60, m=16, for
             parameters = scaled_parameters(kind, n_x, n_a, scale, rng, forget_bias)
             decay = _input_gradient_norms(kind, x, a0, parameters, da)
             norms[kind].append(decay / decay[0])
-    return GradientDecay(np.arange(T_x), np.array(scales, dtype=float),
-                         np.array(norms["rnn"]), np.array(norms["lstm"]))
+    return GradientDecay(
+        np.arange(T_x),
+        np.array(scales, dtype=float),
+        np.array(norms["rnn"]),
+        np.array(norms["lstm"]),
+    )
 
 
 def recall_task(k, m, rng, n_symbols=4, n_distractors=4):
@@ -251,8 +272,11 @@ def last_step_loss_and_grads(x, a0, parameters, targets):
     da[:, :, -1:] = head["da"]
     core = (lstm_backward if kind == "lstm" else rnn_backward)(da, caches)
     gradients = {"d" + key: core["d" + key] for key in parameters if "d" + key in core}
-    return cross_entropy(y_hat, targets), {**gradients, "d" + out: head["d" + out],
-                                           "dby": head["dby"]}
+    return cross_entropy(y_hat, targets), {
+        **gradients,
+        "d" + out: head["d" + out],
+        "dby": head["dby"],
+    }
 
 
 def recall_accuracy(parameters, x, targets):
@@ -296,7 +320,9 @@ class RecallResult(NamedTuple):
     chance: float  #: 1 / n_symbols
 
 
-def _train_recall(kind, k, seed, n_a, n_steps, batch_size, learning_rate, forget_bias, sizes):
+def _train_recall(
+    kind, k, seed, n_a, n_steps, batch_size, learning_rate, forget_bias, sizes
+):
     """Train one model on the recall task; return its accuracy on 1000 fresh sequences."""
     n_symbols, n_distractors = sizes
     n_x = n_symbols + n_distractors
@@ -304,19 +330,32 @@ def _train_recall(kind, k, seed, n_a, n_steps, batch_size, learning_rate, forget
     if kind == "rnn":
         parameters = initialize_rnn_parameters(n_x, n_a, n_symbols, init_rng)
     else:
-        parameters = initialize_lstm_parameters(n_x, n_a, n_symbols, init_rng,
-                                                forget_bias=forget_bias)
+        parameters = initialize_lstm_parameters(
+            n_x, n_a, n_symbols, init_rng, forget_bias=forget_bias
+        )
     data_rng = np.random.default_rng([seed, k, 0])  # the same batches for both models
     stream = (recall_task(k, batch_size, data_rng, *sizes) for _ in range(n_steps))
-    parameters, _ = train_model(parameters, stream, learning_rate=learning_rate,
-                                loss_and_grads=last_step_loss_and_grads)
+    parameters, _ = train_model(
+        parameters,
+        stream,
+        learning_rate=learning_rate,
+        loss_and_grads=last_step_loss_and_grads,
+    )
     test = recall_task(k, 1000, np.random.default_rng([seed, k, 2]), *sizes)
     return recall_accuracy(parameters, *test)
 
 
-def long_dependency_accuracy(ks=(5, 10, 20, 40), n_a=16, n_steps=200, batch_size=32,
-                             learning_rate=0.003, forget_bias=3.0, n_symbols=4,
-                             n_distractors=4, seed=0):
+def long_dependency_accuracy(
+    ks=(5, 10, 20, 40),
+    n_a=16,
+    n_steps=200,
+    batch_size=32,
+    learning_rate=0.003,
+    forget_bias=3.0,
+    n_symbols=4,
+    n_distractors=4,
+    seed=0,
+):
     r"""Train an RNN and an LSTM on "recall the first symbol after k distractors", for each k.
 
     Parameters
@@ -363,8 +402,26 @@ def long_dependency_accuracy(ks=(5, 10, 20, 40), n_a=16, n_steps=200, batch_size
     True
     """
     sizes = (n_symbols, n_distractors)
-    accuracy = {kind: [_train_recall(kind, k, seed, n_a, n_steps, batch_size, learning_rate,
-                                     forget_bias, sizes) for k in ks]
-                for kind in ("rnn", "lstm")}
-    return RecallResult(np.array(ks), np.array(accuracy["rnn"]), np.array(accuracy["lstm"]),
-                        1 / n_symbols)
+    accuracy = {
+        kind: [
+            _train_recall(
+                kind,
+                k,
+                seed,
+                n_a,
+                n_steps,
+                batch_size,
+                learning_rate,
+                forget_bias,
+                sizes,
+            )
+            for k in ks
+        ]
+        for kind in ("rnn", "lstm")
+    }
+    return RecallResult(
+        np.array(ks),
+        np.array(accuracy["rnn"]),
+        np.array(accuracy["lstm"]),
+        1 / n_symbols,
+    )

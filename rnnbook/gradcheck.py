@@ -144,9 +144,15 @@ def gradient_errors(f, inputs, dout, gradients, h=1e-5):
     errors = {}
     for key, analytic in gradients.items():
         name = key[1:]
-        numerical = numerical_gradient(lambda value: f(**{**inputs, name: value}),
-                                       inputs[name], dout, h)
-        padding = [(0, full - used) for full, used in zip(numerical.shape, np.shape(analytic))]
+
+        def output(value, name=name):  # f with one input replaced
+            return f(**{**inputs, name: value})
+
+        numerical = numerical_gradient(output, inputs[name], dout, h)
+        padding = [
+            (0, full - used)
+            for full, used in zip(numerical.shape, np.shape(analytic), strict=True)
+        ]
         errors[key] = relative_error(np.pad(analytic, padding), numerical)
     return errors
 

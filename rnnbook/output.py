@@ -43,7 +43,9 @@ def _check_targets(targets, m, T_x, n_y, name="targets"):
 
 def _check_probabilities(y_hat):
     y_hat = as_array("y_hat", y_hat, 3, "(n_y, m, T_x)")
-    return y_hat if np.issubdtype(y_hat.dtype, np.floating) else y_hat.astype(np.float64)
+    return (
+        y_hat if np.issubdtype(y_hat.dtype, np.floating) else y_hat.astype(np.float64)
+    )
 
 
 def one_hot(indices, depth, dtype=np.float64):
@@ -78,7 +80,9 @@ def one_hot(indices, depth, dtype=np.float64):
     m, T_x = as_array("indices", indices, 2, "(m, T_x)").shape
     indices = _check_targets(indices, m, T_x, depth, name="indices")
     encoded = np.zeros((depth, m, T_x), dtype=dtype)
-    np.put_along_axis(encoded, indices[None], 1, axis=0)  # writes into our own new array
+    np.put_along_axis(
+        encoded, indices[None], 1, axis=0
+    )  # writes into our own new array
     return encoded
 
 
@@ -280,8 +284,13 @@ def rnn_model_loss_and_grads(x, a0, parameters, targets):
     loss = cross_entropy(y_pred, targets)
     head = output_backward(y_pred, targets, a, parameters["Wya"], key="Wya")
     core = rnn_backward(head["da"], caches)
-    return loss, {"dWax": core["dWax"], "dWaa": core["dWaa"], "dba": core["dba"],
-                  "dWya": head["dWya"], "dby": head["dby"]}
+    return loss, {
+        "dWax": core["dWax"],
+        "dWaa": core["dWaa"],
+        "dba": core["dba"],
+        "dWya": head["dWya"],
+        "dby": head["dby"],
+    }
 
 
 def lstm_model_loss_and_grads(x, a0, parameters, targets):
@@ -331,5 +340,8 @@ def lstm_model_loss_and_grads(x, a0, parameters, targets):
     loss = cross_entropy(y_pred, targets)
     head = output_backward(y_pred, targets, a, parameters["Wy"], key="Wy")
     core = lstm_backward(head["da"], caches)
-    gradients = {key: core[key] for key in ("dWf", "dbf", "dWi", "dbi", "dWc", "dbc", "dWo", "dbo")}
+    gradients = {
+        key: core[key]
+        for key in ("dWf", "dbf", "dWi", "dbi", "dWc", "dbc", "dWo", "dbo")
+    }
     return loss, {**gradients, "dWy": head["dWy"], "dby": head["dby"]}

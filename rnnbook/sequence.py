@@ -8,16 +8,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from ._validate import (
-    as_array,
-    check_parameters,
-    expect_shape,
-    float_dtype,
-    lstm_parameter_shapes,
-    output_size,
-    rnn_parameter_shapes,
-    sizes_note,
-)
+from ._validate import as_array, check_sequence, expect_shape, float_dtype
 from .cell import lstm_cell_forward, rnn_cell_forward
 
 
@@ -80,11 +71,9 @@ def rnn_forward(x, a0, parameters):
     >>> len(caches), len(caches.caches)
     (2, 3)
     """
-    x, a0, n_a, m, T_x = _check_sequence_inputs(x, a0)
-    n_y = output_size(parameters, "Wya")
-    n_x = x.shape[0]
-    check_parameters(parameters, rnn_parameter_shapes(n_x, n_a, n_y), sizes_note(n_x, n_a, n_y))
-    dtype = float_dtype(x, a0, *parameters.values())
+    x, a0, p = check_sequence("rnn", x, a0, parameters)
+    (_, m, T_x), n_a, n_y = x.shape, a0.shape[0], p["Wya"].shape[0]
+    dtype = float_dtype(x, a0, *p.values())
     a = np.zeros((n_a, m, T_x), dtype=dtype)
     y_pred = np.zeros((n_y, m, T_x), dtype=dtype)
     caches = []
@@ -143,18 +132,18 @@ def lstm_forward(x, a0, parameters):
     >>> c.shape, bool(np.abs(c).max() < 1e-20)
     ((2, 1, 4), True)
     """
-    x, a0, n_a, m, T_x = _check_sequence_inputs(x, a0)
-    n_y = output_size(parameters, "Wy")
-    n_x = x.shape[0]
-    check_parameters(parameters, lstm_parameter_shapes(n_x, n_a, n_y), sizes_note(n_x, n_a, n_y))
-    dtype = float_dtype(x, a0, *parameters.values())
+    x, a0, p = check_sequence("lstm", x, a0, parameters)
+    (_, m, T_x), n_a, n_y = x.shape, a0.shape[0], p["Wy"].shape[0]
+    dtype = float_dtype(x, a0, *p.values())
     a = np.zeros((n_a, m, T_x), dtype=dtype)
     c = np.zeros((n_a, m, T_x), dtype=dtype)
     y = np.zeros((n_y, m, T_x), dtype=dtype)
     caches = []
     a_next, c_next = a0, np.zeros((n_a, m), dtype=dtype)
     for t in range(T_x):
-        a_next, c_next, yt, cache = lstm_cell_forward(x[:, :, t], a_next, c_next, parameters)
+        a_next, c_next, yt, cache = lstm_cell_forward(
+            x[:, :, t], a_next, c_next, parameters
+        )
         a[:, :, t], c[:, :, t], y[:, :, t] = a_next, c_next, yt
         caches.append(cache)
     return a, y, c, SequenceCache(caches, x)

@@ -139,8 +139,10 @@ def _check_gradients(parameters, gradients):
         raise KeyError(f"gradients: missing {['d' + key for key in missing]}")
     for key, value in parameters.items():
         if np.shape(gradients["d" + key]) != np.shape(value):
-            raise ValueError(f'gradients["d{key}"]: expected shape {np.shape(value)} '
-                             f'(that of parameters["{key}"]), got {np.shape(gradients["d" + key])}')
+            raise ValueError(
+                f'gradients["d{key}"]: expected shape {np.shape(value)} '
+                f'(that of parameters["{key}"]), got {np.shape(gradients["d" + key])}'
+            )
 
 
 def sgd_step(parameters, gradients, state=None, learning_rate=0.1):
@@ -178,8 +180,10 @@ def sgd_step(parameters, gradients, state=None, learning_rate=0.1):
     array([0., 3.])
     """
     _check_gradients(parameters, gradients)
-    return {key: value - learning_rate * gradients["d" + key]
-            for key, value in parameters.items()}, state
+    return {
+        key: value - learning_rate * gradients["d" + key]
+        for key, value in parameters.items()
+    }, state
 
 
 def adam_state(parameters):
@@ -206,11 +210,22 @@ def adam_state(parameters):
     (0, array([0., 0., 0.]))
     """
     zeros = {"d" + key: np.zeros_like(value) for key, value in parameters.items()}
-    return {"t": 0, "v": zeros, "s": {key: value.copy() for key, value in zeros.items()}}
+    return {
+        "t": 0,
+        "v": zeros,
+        "s": {key: value.copy() for key, value in zeros.items()},
+    }
 
 
-def adam_step(parameters, gradients, state, learning_rate=0.01, beta1=0.9, beta2=0.999,
-              epsilon=1e-8):
+def adam_step(
+    parameters,
+    gradients,
+    state,
+    learning_rate=0.01,
+    beta1=0.9,
+    beta2=0.999,
+    epsilon=1e-8,
+):
     r"""One step of Adam (Kingma and Ba, 2015).
 
     Parameters
@@ -306,7 +321,9 @@ def clip_by_value(gradients, max_value):
     array([-5. ,  0.5,  5. ])
     """
     _check_threshold("max_value", max_value)
-    return {key: np.clip(value, -max_value, max_value) for key, value in gradients.items()}
+    return {
+        key: np.clip(value, -max_value, max_value) for key, value in gradients.items()
+    }
 
 
 def global_norm(gradients):
@@ -328,8 +345,14 @@ def global_norm(gradients):
     >>> global_norm({"da": np.array([3.0]), "db": np.array([[4.0]])})
     5.0
     """
-    return float(np.sqrt(sum(np.sum(np.square(value, dtype=np.float64))
-                             for value in gradients.values())))
+    return float(
+        np.sqrt(
+            sum(
+                np.sum(np.square(value, dtype=np.float64))
+                for value in gradients.values()
+            )
+        )
+    )
 
 
 def clip_by_global_norm(gradients, max_norm):
@@ -383,16 +406,28 @@ def model_kind(parameters):
         return "lstm"
     if "Waa" in parameters:
         return "rnn"
-    raise ValueError("parameters: expected an RNN's (with 'Waa') or an LSTM's (with 'Wf'), "
-                     f"got keys {sorted(parameters)}")
+    raise ValueError(
+        "parameters: expected an RNN's (with 'Waa') or an LSTM's (with 'Wf'), "
+        f"got keys {sorted(parameters)}"
+    )
 
 
 _LOSSES = {"rnn": rnn_model_loss_and_grads, "lstm": lstm_model_loss_and_grads}
-_OPTIMIZERS = {"sgd": (sgd_step, lambda parameters: None), "adam": (adam_step, adam_state)}
+_OPTIMIZERS = {
+    "sgd": (sgd_step, lambda parameters: None),
+    "adam": (adam_step, adam_state),
+}
 
 
-def train_model(parameters, batches, optimizer="adam", learning_rate=0.01, clip_norm=5.0,
-          callback=None, loss_and_grads=None):
+def train_model(
+    parameters,
+    batches,
+    optimizer="adam",
+    learning_rate=0.01,
+    clip_norm=5.0,
+    callback=None,
+    loss_and_grads=None,
+):
     r"""Train an RNN or an LSTM on a stream of batches; return the new parameters and the losses.
 
     Parameters
@@ -456,7 +491,9 @@ def train_model(parameters, batches, optimizer="adam", learning_rate=0.01, clip_
         loss, gradients = loss_and_grads(x, a0, parameters, targets)
         if clip_norm is not None:
             gradients = clip_by_global_norm(gradients, clip_norm)
-        parameters, state = step_fn(parameters, gradients, state, learning_rate=learning_rate)
+        parameters, state = step_fn(
+            parameters, gradients, state, learning_rate=learning_rate
+        )
         history.append(loss)
         if callback is not None:
             callback(step, loss, parameters)
@@ -516,7 +553,9 @@ def _check_sampling_model(parameters):
     out = "Wy" if kind == "lstm" else "Wya"
     n_y = output_size(parameters, out)
     n_a = np.shape(parameters[out])[1]
-    shapes = (lstm_parameter_shapes if kind == "lstm" else rnn_parameter_shapes)(n_y, n_a, n_y)
+    shapes = (lstm_parameter_shapes if kind == "lstm" else rnn_parameter_shapes)(
+        n_y, n_a, n_y
+    )
     return kind, out, n_y, n_a, check_parameters(parameters, shapes)
 
 
@@ -563,7 +602,9 @@ def sample(parameters, n_steps, rng, temperature=1.0, prefix=()):
     kind, out, n_y, n_a, p = _check_sampling_model(parameters)
     prefix = [int(k) for k in prefix]
     if any(not 0 <= k < n_y for k in prefix):
-        raise ValueError(f"prefix: indices must lie in [0, n_y) = [0, {n_y}), got {prefix}")
+        raise ValueError(
+            f"prefix: indices must lie in [0, n_y) = [0, {n_y}), got {prefix}"
+        )
     dtype = p[out].dtype
     state = (np.zeros((n_a, 1), dtype=dtype),) * (2 if kind == "lstm" else 1)
     inputs = prefix or [None]  # None: the zero vector
@@ -573,7 +614,9 @@ def sample(parameters, n_steps, rng, temperature=1.0, prefix=()):
     for _ in range(n_steps):
         a, state = _cell_step(p, _one_hot_column(k, n_y, dtype), state, kind)
         probabilities = sampling_distribution(p[out] @ a + p["by"], temperature)[:, 0]
-        probabilities = probabilities.astype(np.float64)  # rng.choice checks the sum in float64
+        probabilities = probabilities.astype(
+            np.float64
+        )  # rng.choice checks the sum in float64
         k = int(rng.choice(n_y, p=probabilities / probabilities.sum()))
         generated.append(k)
     return np.array(generated, dtype=np.int64)
