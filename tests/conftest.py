@@ -6,10 +6,14 @@ errors). ``built_book.site`` is a snapshot of that build's HTML: tests that edit
 rebuild the copy (``test_book_build.py``) cannot change what the other tests see.
 """
 
+import contextlib
+import os
 import re
 import shutil
+import signal
 import subprocess
 import sys
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -45,10 +49,25 @@ class Book:
         return self.build_dir / "jupyter_execute"
 
     def build(self):
-        """Run Sphinx (incrementally after the first time); return the completed process."""
+        """Run Sphinx (incrementally after the first time); return the completed process.
+
+        The output goes to files, not pipes, and the build runs in its own session,
+        killed as a group when it ends: a notebook kernel orphaned by a failing cell
+        would otherwise keep the pipes open and the test waiting on them.
+        """
         command = [sys.executable, "-m", "sphinx", *SPHINX_OPTIONS,
                    "-d", str(self.build_dir / "doctrees"), str(self.src), str(self.html)]
-        return subprocess.run(command, capture_output=True, text=True, timeout=900)
+        with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
+            process = subprocess.Popen(command, stdout=out, stderr=err, text=True,
+                                       start_new_session=True)
+            try:
+                returncode = process.wait(timeout=600)
+            finally:
+                with contextlib.suppress(ProcessLookupError):
+                    os.killpg(process.pid, signal.SIGKILL)
+            out.seek(0)
+            err.seek(0)
+            return subprocess.CompletedProcess(command, returncode, out.read(), err.read())
 
     def build_ok(self):
         result = self.build()
