@@ -29,6 +29,12 @@ def _rnn_parameters(draw, order):
 def rnn_cell_forward_case():
     """Inputs of the notebook's ``rnn_cell_forward`` test: ``xt``, ``a_prev``, ``parameters``.
 
+    Returns
+    -------
+    dict
+        ``xt`` (3, 10), ``a_prev`` (5, 10) and ``parameters`` (``Waa``, ``Wax``, ``Wya``,
+        ``ba``, ``by``), as :func:`~rnnbook.rnn_cell_forward` takes them.
+
     Examples
     --------
     >>> from rnnbook.course import rnn_cell_forward_case
@@ -53,6 +59,12 @@ def rnn_cell_forward_case():
 
 def rnn_forward_case():
     """Inputs of the notebook's ``rnn_forward`` test: ``x`` (3, 10, 4), ``a0``, ``parameters``.
+
+    Returns
+    -------
+    dict
+        ``x`` (3, 10, 4), ``a0`` (5, 10) and ``parameters``, as
+        :func:`~rnnbook.rnn_forward` takes them.
 
     Examples
     --------
@@ -82,6 +94,11 @@ def rnn_cell_backward_case():
     its own bias ``b`` (drawn here too, to keep the stream in step) but builds ``parameters`` with the
     ``ba`` of the ``rnn_forward`` test; only that reproduces its expected numbers.
 
+    Returns
+    -------
+    dict
+        ``xt`` (3, 10), ``a_prev`` (5, 10), ``parameters`` and ``da_next`` (5, 10).
+
     Examples
     --------
     >>> import numpy as np
@@ -107,6 +124,11 @@ def rnn_cell_backward_case():
 
 def rnn_backward_case():
     """Inputs of the notebook's ``rnn_backward`` test: ``x``, ``a0``, ``parameters``, ``da``.
+
+    Returns
+    -------
+    dict
+        ``x`` (3, 10, 4), ``a0`` (5, 10), ``parameters`` and ``da`` (5, 10, 4).
 
     Examples
     --------
@@ -153,6 +175,12 @@ def _lstm_cell_draws(draw):
 def lstm_cell_forward_case():
     """Inputs of the notebook's ``lstm_cell_forward`` test: ``xt``, ``a_prev``, ``c_prev``, ``parameters``.
 
+    Returns
+    -------
+    dict
+        ``xt`` (3, 10), ``a_prev`` (5, 10), ``c_prev`` (5, 10) and ``parameters`` (gate
+        weights (5, 8), biases (5, 1), ``Wy`` (2, 5), ``by`` (2, 1)).
+
     Examples
     --------
     >>> from rnnbook.course import lstm_cell_forward_case
@@ -164,6 +192,11 @@ def lstm_cell_forward_case():
 
 def lstm_forward_case():
     """Inputs of the notebook's ``lstm_forward`` test: ``x`` (3, 10, 7), ``a0``, ``parameters``.
+
+    Returns
+    -------
+    dict
+        ``x`` (3, 10, 7), ``a0`` (5, 10) and ``parameters``.
 
     Examples
     --------
@@ -178,6 +211,12 @@ def lstm_forward_case():
 
 def lstm_cell_backward_case():
     """Inputs of the notebook's ``lstm_cell_backward`` test, with ``da_next`` and ``dc_next``.
+
+    Returns
+    -------
+    dict
+        The inputs of :func:`lstm_cell_forward_case`, plus ``da_next`` and ``dc_next``
+        (5, 10).
 
     Examples
     --------
@@ -194,6 +233,11 @@ def lstm_backward_case():
     """Inputs of the notebook's ``lstm_backward`` test: ``x`` (3, 10, 7), ``a0``, ``parameters``, ``da`` (5, 10, 4).
 
     ``Wy`` and ``by`` are those of :func:`lstm_cell_backward_case`, as in the notebook.
+
+    Returns
+    -------
+    dict
+        ``x`` (3, 10, 7), ``a0`` (5, 10), ``parameters`` and ``da`` (5, 10, 4).
 
     Examples
     --------
@@ -411,6 +455,19 @@ NOTEBOOK_WRONG = {
 
 def lookup(outputs, name, index):
     """``outputs[name][i][j]...``, indexing one level at a time as the notebook prints.
+
+    Parameters
+    ----------
+    outputs : dict
+        Outputs by name.
+    name : str
+        Key of the output to read.
+    index : tuple of int
+        Indices applied one after the other.
+
+    Returns
+    -------
+    ndarray or scalar
 
     Examples
     --------
