@@ -1,0 +1,589 @@
+r"""Fused RNN and LSTM: the sequence functions again, rearranged to run fast.
+
+Same interface as :mod:`rnnbook.sequence` and :mod:`rnnbook.backward`: the same
+arguments, the same returned arrays and gradient dictionaries, the same errors. Only
+the caches differ (:class:`FusedRNNCache`, :class:`FusedLSTMCache`), and the returned
+hidden and cell states are read-only views of them.
+
+What changes inside, each step worth its own measurement in the book:
+
+* **stacked gates**: the LSTM's four gate matrices are one ``(4 n_a, ...)`` matrix,
+  so a step makes one product instead of four;
+* **one input projection**: :math:`W_x x^{\langle t \rangle}` does not depend on the
+  recurrence, so it is one product over all steps, before the loop;
+* **one weight-gradient product**: likewise :math:`dW = \sum_t dG^{\langle t \rangle}
+  z^{\langle t \rangle T}` is a product over whole blocks of steps, after their loop;
+* **time-major layout**: arrays are ``(T_x, m, n)``, so every step reads and writes
+  contiguous memory, and ``(T_x, m)`` merge into one axis for the big products;
+* **buffer reuse**: the loops write into memory allocated once, with ``out=``.
+
+The layout holds one example per *row* (the transpose of the book's columns) so that
+the whole-sequence products are plain 2-d products: for example the gates of step t
+are ``z[t] @ W.T`` where the book writes :math:`W z^{\langle t \rangle}`. Row t of
+``z`` is :math:`[a^{\langle t-1 \rangle} \,|\, x^{\langle t \rangle} \,|\, 1]`: the
+book's concatenation, done once for all steps, with a column of ones so that each
+bias is one more column of its weight matrix (and its gradient one more column of
+the weight gradient).
+"""
+
+from typing import NamedTuple
+
+import numpy as np
+
+from ._validate import (
+    as_array,
+    check_parameters,
+    float_dtype,
+    lstm_parameter_shapes,
+    output_size,
+    rnn_parameter_shapes,
+    sizes_note,
+)
+from .sequence import _check_sequence_inputs
+
+GATE_ORDER = "ofic"  #: stacking order: sigmoid gates o, f, i together; f, i, c together
+
+
+class FusedRNNCache(NamedTuple):
+    """What :func:`rnn_backward` needs from :func:`rnn_forward`."""
+
+    z: np.ndarray  #: (T_x + 1, m, n_a + n_x + 1); row t is [a<t-1> | x<t> | 1], row T_x holds a<T_x>
+    w: np.ndarray  #: (n_a, n_a + n_x + 1), the weights [Waa | Wax | ba]
+
+
+class FusedLSTMCache(NamedTuple):
+    """What :func:`lstm_backward` needs from :func:`lstm_forward`."""
+
+    z: np.ndarray  #: (T_x + 1, m, n_a + n_x + 1); row t is [a<t-1> | x<t> | 1], row T_x holds a<T_x>
+    c: np.ndarray  #: (T_x + 1, m, n_a); c[0] = 0
+    gates: np.ndarray  #: (T_x, m, 4 n_a); the gates o, f, i and the candidate c, squashed
+    w: np.ndarray  #: (4 n_a, n_a + n_x + 1), the stacked [W_g | b_g] in GATE_ORDER
+
+
+# --- the pieces shared by both networks -------------------------------------------
+
+
+def _swap_first_and_last_axes(src, dst):
+    """Copy ``src`` (p, m, q) into ``dst`` (q, m, p), a few examples (m) at a time.
+
+    A whole-array transposed copy jumps across memory for every element; slices
+    of about 64k elements stay in cache while they are reordered (2-3x faster on
+    large arrays, and one call for small ones).
+    """
+    step = max(1, 2**16 // max(1, src.shape[0] * src.shape[2]))
+    for i in range(0, src.shape[1], step):
+        np.copyto(dst[:, i : i + step], src[:, i : i + step].transpose(2, 1, 0))
+
+
+def _time_major_inputs(x, a0, dtype):
+    """Allocate ``z`` (T_x + 1, m, n_a + n_x + 1) and fill in a<0>, every x<t> and the ones."""
+    (n_x, m, T_x), n_a = x.shape, a0.shape[0]
+    z = np.empty((T_x + 1, m, n_a + n_x + 1), dtype=dtype)
+    z[0, :, :n_a] = a0.T
+    _swap_first_and_last_axes(x, z[:T_x, :, n_a:-1])  # (T_x, m, n_x)
+    z[T_x, :, n_a:-1] = 0  # the last row only ever holds a<T_x>
+    z[:, :, -1] = 1
+    return z
+
+
+def _input_projection(z, w, n_a, out=None):
+    """``[x<t> | 1] @ [W_x | b].T`` for every step at once: one product, (T_x, m, rows of w)."""
+    T_x, m, width = z.shape[0] - 1, z.shape[1], w.shape[0]
+    inputs = z[:-1, :, n_a:].reshape(T_x * m, z.shape[2] - n_a)  # (T_x m, n_x + 1), a view
+    out = np.empty((T_x, m, width), dtype=z.dtype) if out is None else out
+    np.matmul(inputs, w[:, n_a:].T, out=out.reshape(T_x * m, width))
+    return out
+
+
+def _output_layer(hidden, wy, by):
+    """Softmax of ``Wy a<t> + by`` at every step from one product; (n_y, m, T_x).
+
+    The softmax of :func:`rnnbook.softmax`, over rows and in place.
+    """
+    T_x, m, n_a = hidden.shape
+    scores = hidden.reshape(T_x * m, n_a) @ wy.T  # (T_x m, n_y)
+    scores += by.T
+    scores -= np.maximum.reduce(scores, axis=1, keepdims=True)  # every exponent <= 0
+    np.exp(scores, out=scores)
+    scores /= np.add.reduce(scores, axis=1, keepdims=True)
+    return scores.reshape(T_x, m, wy.shape[0]).transpose(2, 1, 0)
+
+
+def _read_only_states(states):
+    """The book's (n, m, T_x) view of time-major ``states``, read-only: the cache owns it."""
+    view = states.transpose(2, 1, 0)
+    view.flags.writeable = False
+    return view
+
+
+def _check_gradient(da, caches, cache_type, n_a):
+    """Validate ``da`` (n_a, m, T) against a fused cache; T may be smaller than T_x."""
+    if not isinstance(caches, cache_type):
+        raise ValueError(  # noqa: TRY004 - as the teaching version, for a wrong cache
+            f"caches: expected the {cache_type.__name__} returned by rnnbook.fused's "
+            f"forward pass, got {type(caches).__name__}"
+        )
+    steps, m = caches.z.shape[0] - 1, caches.z.shape[1]
+    if steps == 0:
+        raise ValueError("caches: the forward pass ran no time step (T_x = 0)")
+    da = as_array("da", da, 3, "(n_a, m, T_x)")
+    if da.shape[:2] != (n_a, m) or not 1 <= da.shape[2] <= steps:
+        raise ValueError(
+            f"da: expected shape (n_a, m, T_x) = ({n_a}, {m}, T_x) with "
+            f"1 <= T_x <= {steps} (the forward pass's steps), got {da.shape}"
+        )
+    return da
+
+
+BLOCK_BYTES = 2**21  #: backward buffers smaller than this are never split further
+
+
+def _blocks(T_x, step_bytes):
+    """Block length and step ranges (t0, t1), last block first, for the backward pass.
+
+    A block's gate gradients are kept for its weight-gradient product, so blocks
+    trade memory for fewer, larger products: a block holds an eighth of the
+    sequence, or more if that still fits in BLOCK_BYTES (``step_bytes`` per step).
+    """
+    count = -(-T_x // max(-(-T_x // 8), BLOCK_BYTES // step_bytes, 1))
+    size = -(-T_x // count)  # equal blocks, so that none is tiny
+    return size, [(t0, min(t0 + size, T_x)) for t0 in reversed(range(0, T_x, size))]
+
+
+def _block_gradients(dg, z, wx, dw, dx, buffer):
+    """After a block's loop: its weight gradients (added to ``dw``) and its ``dx``.
+
+    ``dg`` (B, m, k) holds the pre-activation gradients of the block's steps, ``z``
+    (B, m, n_a + n_x + 1) their inputs; ``dx`` is the block's (n_x, m, B) slice and
+    ``buffer`` room for at least B m rows of n_x.
+    """
+    B, m, k = dg.shape
+    dg2 = dg.reshape(B * m, k)
+    dw += dg2.T @ z.reshape(B * m, -1)  # (k, n_a + n_x + 1): weights and biases at once
+    dx_rows = np.matmul(dg2, wx, out=buffer[: B * m])  # (B m, n_x)
+    _swap_first_and_last_axes(dx_rows.reshape(B, m, -1), dx)
+
+
+def _time_major(da, t0, t1, buffer):
+    """``da[:, :, t0:t1]`` copied into ``buffer`` as (t1 - t0, m, n_a): contiguous steps."""
+    block = buffer[: t1 - t0]
+    _swap_first_and_last_axes(da[:, :, t0:t1], block)
+    return block
+
+
+def _backward_buffers(T_x, m, widths, dtype):
+    """The block length, the blocks, and one (size, m, width) buffer per width."""
+    size, blocks = _blocks(T_x, m * sum(widths) * np.dtype(dtype).itemsize)
+    return size, blocks, [np.empty((size, m, width), dtype=dtype) for width in widths]
+
+
+# --- basic RNN --------------------------------------------------------------------
+
+
+def _tanh_derivative(a, out):
+    """``1 - a**2`` into ``out``: the derivative of tanh, from tanh's output ``a``."""
+    np.multiply(a, a, out=out)
+    np.subtract(1, out, out=out)
+
+
+def _rnn_recurrence(z, w):
+    """Finish a<t> = tanh(projection + a<t-1> @ Waa.T) in place, step by step."""
+    n_a = w.shape[0]
+    a = z[:, :, :n_a]  # (T_x + 1, m, n_a); a[t + 1] holds the input projection of step t
+    waa_t = np.ascontiguousarray(w[:, :n_a].T)  # (n_a, n_a)
+    recurrent = np.empty_like(a[0])  # (m, n_a), reused
+    for t in range(a.shape[0] - 1):
+        np.matmul(a[t], waa_t, out=recurrent)
+        a[t + 1] += recurrent
+        np.tanh(a[t + 1], out=a[t + 1])
+
+
+def rnn_forward(x, a0, parameters):
+    r"""Run a basic RNN over a whole sequence (fused version of :func:`rnnbook.rnn_forward`).
+
+    Parameters
+    ----------
+    x : ndarray, shape (n_x, m, T_x)
+        Inputs, time on the last axis.
+    a0 : ndarray, shape (n_a, m)
+        Initial hidden state.
+    parameters : dict of ndarray
+        ``Wax`` (n_a, n_x), ``Waa`` (n_a, n_a), ``Wya`` (n_y, n_a), ``ba`` (n_a, 1),
+        ``by`` (n_y, 1).
+
+    Returns
+    -------
+    a : ndarray, shape (n_a, m, T_x)
+        Hidden state at every step; a read-only view of the cache.
+    y_pred : ndarray, shape (n_y, m, T_x)
+        Predicted class probabilities at every step.
+    caches : FusedRNNCache
+        For :func:`rnn_backward`.
+
+    Notes
+    -----
+    The same equations as the loop of cells,
+    :math:`a^{\langle t \rangle} = \tanh(W_{aa} a^{\langle t-1 \rangle} + W_{ax}
+    x^{\langle t \rangle} + b_a)`, but :math:`W_{ax} x^{\langle t \rangle} + b_a` is
+    computed for every step by one product before the loop, and the output layer by
+    one product after it.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import rnnbook
+    >>> from rnnbook import fused
+    >>> rng = np.random.default_rng(0)
+    >>> n_x, n_a, n_y, m, T_x = 3, 4, 2, 5, 6
+    >>> parameters = {"Wax": rng.standard_normal((n_a, n_x)),
+    ...               "Waa": rng.standard_normal((n_a, n_a)),
+    ...               "Wya": rng.standard_normal((n_y, n_a)),
+    ...               "ba": rng.standard_normal((n_a, 1)), "by": np.zeros((n_y, 1))}
+    >>> x, a0 = rng.standard_normal((n_x, m, T_x)), np.zeros((n_a, m))
+    >>> a, y_pred, caches = fused.rnn_forward(x, a0, parameters)
+    >>> a_ref, y_ref, _ = rnnbook.rnn_forward(x, a0, parameters)
+    >>> bool(np.allclose(a, a_ref, rtol=0, atol=1e-14)), a.shape, y_pred.shape
+    (True, (4, 5, 6), (2, 5, 6))
+    """
+    x, a0, n_a, _, _ = _check_sequence_inputs(x, a0)
+    n_y = output_size(parameters, "Wya")
+    p = check_parameters(parameters, rnn_parameter_shapes(x.shape[0], n_a, n_y),
+                         sizes_note(x.shape[0], n_a, n_y))
+    dtype = float_dtype(x, a0, *parameters.values())
+    w = np.concatenate([p["Waa"], p["Wax"], p["ba"]], axis=1).astype(dtype, copy=False)
+    z = _time_major_inputs(x, a0, dtype)
+    hidden = z[1:, :, :n_a]  # (T_x, m, n_a): a<1> ... a<T_x>, filled in place
+    _input_projection(z, w, n_a, out=hidden)
+    _rnn_recurrence(z, w)
+    y_pred = _output_layer(hidden, p["Wya"], p["by"])
+    return _read_only_states(hidden), y_pred, FusedRNNCache(z, w)
+
+
+def rnn_backward(da, caches):
+    r"""Backpropagation through time for a basic RNN (fused :func:`rnnbook.rnn_backward`).
+
+    Parameters
+    ----------
+    da : ndarray, shape (n_a, m, T_x)
+        Gradient of the loss with respect to every hidden state. ``T_x`` may be
+        smaller than the forward pass's: only the first ``T_x`` steps are used.
+    caches : FusedRNNCache
+        The caches returned by :func:`rnn_forward`.
+
+    Returns
+    -------
+    gradients : dict of ndarray
+        ``dx`` (n_x, m, T_x), ``da0`` (n_a, m), ``dWax`` (n_a, n_x),
+        ``dWaa`` (n_a, n_a), ``dba`` (n_a, 1).
+
+    Notes
+    -----
+    Only :math:`da_{prev} = W_{aa}^T dz^{\langle t \rangle}` must run step by step;
+    with :math:`dz^{\langle t \rangle}` kept for a block of steps,
+    :math:`[dW_{aa} \,|\, dW_{ax} \,|\, db_a] = \sum_t dz^{\langle t \rangle}
+    [a^{\langle t-1 \rangle} \,|\, x^{\langle t \rangle} \,|\, 1]` and
+    :math:`dx = W_{ax}^T dz` are one product each for the whole block.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import rnnbook
+    >>> from rnnbook import fused
+    >>> rng = np.random.default_rng(0)
+    >>> n_x, n_a, n_y, m, T_x = 3, 4, 2, 5, 6
+    >>> parameters = {"Wax": rng.standard_normal((n_a, n_x)),
+    ...               "Waa": rng.standard_normal((n_a, n_a)),
+    ...               "Wya": rng.standard_normal((n_y, n_a)),
+    ...               "ba": rng.standard_normal((n_a, 1)), "by": np.zeros((n_y, 1))}
+    >>> x, a0 = rng.standard_normal((n_x, m, T_x)), np.zeros((n_a, m))
+    >>> a, _, caches = fused.rnn_forward(x, a0, parameters)
+    >>> gradients = fused.rnn_backward(np.ones_like(a), caches)
+    >>> _, _, ref_caches = rnnbook.rnn_forward(x, a0, parameters)
+    >>> reference = rnnbook.rnn_backward(np.ones_like(a), ref_caches)
+    >>> all(np.allclose(gradients[k], reference[k], rtol=0, atol=1e-12) for k in reference)
+    True
+    """
+    n_a = caches.w.shape[0] if isinstance(caches, FusedRNNCache) else None
+    da = _check_gradient(da, caches, FusedRNNCache, n_a)
+    dtype = np.result_type(da, caches.z)  # as float_dtype: the cache is floating
+    z, w = caches.z.astype(dtype, copy=False), caches.w.astype(dtype, copy=False)
+    (_, m, T_x), n_x = da.shape, w.shape[1] - n_a - 1
+    waa, wx = w[:, :n_a], w[:, n_a:-1]  # views: BLAS reads them in place
+    dw, dx = np.zeros_like(w), np.empty((n_x, m, T_x), dtype=dtype)
+    da_next = np.zeros((m, n_a), dtype=dtype)  # gradient reaching a<t> through step t+1
+    _, blocks, (dz, da_buffer, dx_buffer) = _backward_buffers(T_x, m, (n_a, n_a, n_x), dtype)
+    for t0, t1 in blocks:
+        da_block = _time_major(da, t0, t1, da_buffer)
+        _tanh_derivative(z[t0 + 1 : t1 + 1, :, :n_a], out=dz[: t1 - t0])
+        for t in reversed(range(t0, t1)):
+            da_next += da_block[t - t0]
+            dz[t - t0] *= da_next  # gradient at tanh's argument
+            np.matmul(dz[t - t0], waa, out=da_next)
+        _block_gradients(dz[: t1 - t0], z[t0:t1], wx, dw, dx[:, :, t0:t1], dx_buffer.reshape(-1, n_x))
+    return {"dx": dx, "da0": da_next.T.copy(), "dWax": dw[:, n_a:-1].copy(),
+            "dWaa": dw[:, :n_a].copy(), "dba": dw[:, -1:].copy()}
+
+
+# --- LSTM -------------------------------------------------------------------------
+
+
+def _stack_gates(p, dtype):
+    """The four gates' ``[W_g | b_g]`` stacked in GATE_ORDER: (4 n_a, n_a + n_x + 1)."""
+    return np.concatenate(
+        [np.concatenate([p["W" + g], p["b" + g]], axis=1) for g in GATE_ORDER]
+    ).astype(dtype, copy=False)
+
+
+def _halve_sigmoid_rows(w):
+    r"""A copy of the stacked weights with the sigmoid gates' rows halved.
+
+    :math:`\sigma(s) = (1 + \tanh(s/2)) / 2`: with :math:`s/2` computed by the
+    products, one ``tanh`` call squashes all four gates.
+    """
+    halved = w.copy()
+    halved[: 3 * (w.shape[0] // 4)] *= 0.5  # exact: a power of two
+    return halved
+
+
+def _split_gates(g):
+    """Views of the four gate blocks (last axis) of stacked gates, in GATE_ORDER."""
+    n_a = g.shape[-1] // 4
+    return g[..., :n_a], g[..., n_a : 2 * n_a], g[..., 2 * n_a : 3 * n_a], g[..., 3 * n_a :]
+
+
+def _lstm_step(g, c_prev, c_next, a_next, work):
+    """Squash the gates ``g`` (m, 4 n_a) in place, then write c<t> and a<t>."""
+    np.tanh(g, out=g)
+    sigmoid_gates = g[:, : 3 * c_prev.shape[1]]
+    sigmoid_gates *= 0.5
+    sigmoid_gates += 0.5  # (1 + tanh(s/2)) / 2
+    o, f, i, cc = _split_gates(g)
+    np.multiply(f, c_prev, out=c_next)
+    np.multiply(i, cc, out=work)
+    c_next += work
+    np.tanh(c_next, out=work)
+    np.multiply(o, work, out=a_next)
+
+
+def _lstm_recurrence(z, c, gates, w):
+    """Run the steps in order; only the product with a<t-1> remains inside the loop."""
+    n_a = c.shape[2]
+    wa_t = np.ascontiguousarray(w[:, :n_a].T)  # (n_a, 4 n_a)
+    recurrent = np.empty(gates.shape[1:], dtype=gates.dtype)  # (m, 4 n_a), reused every step
+    work = np.empty_like(c[0])  # (m, n_a)
+    for t in range(gates.shape[0]):
+        np.matmul(z[t, :, :n_a], wa_t, out=recurrent)
+        gates[t] += recurrent  # gates[t] held the input projection of step t
+        _lstm_step(gates[t], c[t], c[t + 1], z[t + 1, :, :n_a], work)
+
+
+def lstm_forward(x, a0, parameters):
+    r"""Run an LSTM over a whole sequence (fused version of :func:`rnnbook.lstm_forward`).
+
+    Parameters
+    ----------
+    x : ndarray, shape (n_x, m, T_x)
+        Inputs, time on the last axis.
+    a0 : ndarray, shape (n_a, m)
+        Initial hidden state. The initial cell state is zero.
+    parameters : dict of ndarray
+        ``Wf``, ``Wi``, ``Wc``, ``Wo`` (n_a, n_a + n_x), ``bf``, ``bi``, ``bc``,
+        ``bo`` (n_a, 1), ``Wy`` (n_y, n_a), ``by`` (n_y, 1).
+
+    Returns
+    -------
+    a : ndarray, shape (n_a, m, T_x)
+        Hidden state at every step; a read-only view of the cache.
+    y : ndarray, shape (n_y, m, T_x)
+        Predicted class probabilities at every step.
+    c : ndarray, shape (n_a, m, T_x)
+        Cell state at every step; a read-only view of the cache.
+    caches : FusedLSTMCache
+        For :func:`lstm_backward`.
+
+    Notes
+    -----
+    With the gates stacked, :math:`G^{\langle t \rangle} = W [a^{\langle t-1 \rangle};
+    x^{\langle t \rangle}; 1]` is split as :math:`W_a a^{\langle t-1 \rangle} + (W_x
+    x^{\langle t \rangle} + b)`; the bracket is one product for all steps, before
+    the loop. Then, as in the cell,
+
+    .. math::
+
+        c^{\langle t \rangle} = \Gamma_f \odot c^{\langle t-1 \rangle}
+        + \Gamma_u \odot \tilde c, \qquad
+        a^{\langle t \rangle} = \Gamma_o \odot \tanh(c^{\langle t \rangle})
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import rnnbook
+    >>> from rnnbook import fused
+    >>> rng = np.random.default_rng(2)
+    >>> n_x, n_a, n_y, m, T_x = 3, 2, 2, 4, 5
+    >>> parameters = {k: rng.standard_normal((n_a, n_a + n_x)) for k in ("Wf", "Wi", "Wc", "Wo")}
+    >>> parameters.update({k: rng.standard_normal((n_a, 1)) for k in ("bf", "bi", "bc", "bo")})
+    >>> parameters.update(Wy=rng.standard_normal((n_y, n_a)), by=np.zeros((n_y, 1)))
+    >>> x, a0 = rng.standard_normal((n_x, m, T_x)), np.zeros((n_a, m))
+    >>> a, y, c, caches = fused.lstm_forward(x, a0, parameters)
+    >>> a_ref, y_ref, c_ref, _ = rnnbook.lstm_forward(x, a0, parameters)
+    >>> bool(np.allclose(c, c_ref, rtol=0, atol=1e-14)), c.shape, y.shape
+    (True, (2, 4, 5), (2, 4, 5))
+    """
+    x, a0, n_a, m, T_x = _check_sequence_inputs(x, a0)
+    n_y = output_size(parameters, "Wy")
+    p = check_parameters(parameters, lstm_parameter_shapes(x.shape[0], n_a, n_y),
+                         sizes_note(x.shape[0], n_a, n_y))
+    dtype = float_dtype(x, a0, *parameters.values())
+    w = _stack_gates(p, dtype)  # (4 n_a, n_a + n_x + 1)
+    halved = _halve_sigmoid_rows(w)
+    z = _time_major_inputs(x, a0, dtype)
+    gates = _input_projection(z, halved, n_a)  # (T_x, m, 4 n_a)
+    c = np.zeros((T_x + 1, m, n_a), dtype=dtype)
+    _lstm_recurrence(z, c, gates, halved)
+    hidden = z[1:, :, :n_a]  # (T_x, m, n_a)
+    y = _output_layer(hidden, p["Wy"], p["by"])
+    cache = FusedLSTMCache(z, c, gates, w)
+    return _read_only_states(hidden), y, _read_only_states(c[1:]), cache
+
+
+def _gate_factors(gates, c_prev, c_next, dg, q):
+    """The parts of the gate gradients that do not depend on the incoming gradients.
+
+    For a block of steps at once, ``gates`` (B, m, 4 n_a), ``c_prev`` and ``c_next``
+    (B, m, n_a), write into ``dg`` (B, m, 4 n_a) what each gate's gradient is
+    multiplied by (equations of :mod:`rnnbook.gates`): for o, ``tanh(c) o (1 - o)``
+    times da; for f, i and c, ``c_prev f (1 - f)``, ``cc i (1 - i)`` and
+    ``i (1 - cc**2)`` times dc. Into ``q`` (B, m, n_a): ``o (1 - tanh(c)**2)``, which
+    carries da<t> into dc<t>.
+    """
+    o, f, i, cc = _split_gates(gates)
+    do, df, di, dcc = _split_gates(dg)
+    np.tanh(c_next, out=q)
+    _sigmoid_derivative(o, out=do)
+    do *= q
+    _tanh_derivative(q, out=q)
+    q *= o
+    _sigmoid_derivative(f, out=df)
+    df *= c_prev
+    _sigmoid_derivative(i, out=di)
+    di *= cc
+    _tanh_derivative(cc, out=dcc)
+    dcc *= i
+
+
+def _sigmoid_derivative(s, out):
+    """``s (1 - s)`` into ``out``: the derivative of the sigmoid, from its output ``s``."""
+    np.subtract(1, s, out=out)
+    out *= s
+
+
+def _lstm_step_backward(da, dc, dg, q, f, work):
+    """Finish one step's gate gradients ``dg`` (m, 4 n_a); ``dc`` becomes dc<t-1>.
+
+    ``da`` and ``dc`` (m, n_a) are the gradients reaching a<t> and c<t>; ``dg`` and
+    ``q`` hold the step's factors from :func:`_gate_factors`; ``f`` is its forget gate.
+    """
+    m, n_a = da.shape
+    dg[:, :n_a] *= da  # output gate
+    np.multiply(da, q, out=work)
+    dc += work  # the path through a<t> = o tanh(c<t>)
+    dg[:, n_a:].reshape(m, 3, n_a)[...] *= dc[:, None, :]  # forget, update, candidate
+    dc *= f
+
+
+CHUNK_BYTES = 2**18  #: gate factors are computed for chunks of steps this small
+
+
+def _lstm_block_backward(t0, t1, da_block, gates, c, dg, q, wa, carried):
+    """Backward through steps t1 - 1 down to t0, writing their gate gradients into ``dg``.
+
+    ``carried`` = (da_next, dc, work): the gradients reaching a<t> and c<t> from the
+    steps after, updated in place, and scratch room, all (m, n_a). The gate factors
+    are computed a chunk of steps at a time: one call for many small steps, and for
+    big ones chunks that stay in cache while the steps use them.
+    """
+    da_next, dc, work = carried
+    m, k = gates.shape[1:]
+    chunk = max(1, CHUNK_BYTES // (m * k * gates.itemsize))
+    for s1 in range(t1, t0, -chunk):
+        s0 = max(t0, s1 - chunk)
+        _gate_factors(gates[s0:s1], c[s0:s1], c[s0 + 1 : s1 + 1], dg[s0 - t0 : s1 - t0],
+                      q[s0 - t0 : s1 - t0])
+        for t in reversed(range(s0, s1)):
+            da_next += da_block[t - t0]
+            _lstm_step_backward(da_next, dc, dg[t - t0], q[t - t0], gates[t, :, k // 4 : k // 2], work)
+            np.matmul(dg[t - t0], wa, out=da_next)
+
+
+def _split_lstm_gradients(dw, n_a):
+    """The stacked (4 n_a, n_a + n_x + 1) gradient as the course's dWf, dbf, ... dict."""
+    blocks = {g: dw[k * n_a : (k + 1) * n_a] for k, g in enumerate(GATE_ORDER)}
+    gradients = {}
+    for g in "fico":
+        gradients["dW" + g] = blocks[g][:, :-1].copy()
+        gradients["db" + g] = blocks[g][:, -1:].copy()
+    return gradients
+
+
+def lstm_backward(da, caches):
+    r"""Backpropagation through time for an LSTM (fused :func:`rnnbook.lstm_backward`).
+
+    Parameters
+    ----------
+    da : ndarray, shape (n_a, m, T_x)
+        Gradient of the loss with respect to every hidden state. ``T_x`` may be
+        smaller than the forward pass's: only the first ``T_x`` steps are used.
+    caches : FusedLSTMCache
+        The caches returned by :func:`lstm_forward`.
+
+    Returns
+    -------
+    gradients : dict of ndarray
+        ``dx`` (n_x, m, T_x), ``da0`` (n_a, m), then ``dWf``, ``dbf``, ``dWi``,
+        ``dbi``, ``dWc``, ``dbc``, ``dWo``, ``dbo`` with their parameters' shapes.
+
+    Notes
+    -----
+    Each step needs only element-wise work and one product,
+    :math:`da_{prev} = W_a^T dG^{\langle t \rangle}` for the four stacked gates at
+    once. The gate gradients :math:`dG` of a block of steps are kept, so that the
+    weight and bias gradients :math:`dW = \sum_t dG^{\langle t \rangle}
+    [a^{\langle t-1 \rangle}; x^{\langle t \rangle}; 1]^T` and :math:`dx = W_x^T dG`
+    are one product each per block.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import rnnbook
+    >>> from rnnbook import fused
+    >>> rng = np.random.default_rng(2)
+    >>> n_x, n_a, n_y, m, T_x = 3, 2, 2, 4, 5
+    >>> parameters = {k: rng.standard_normal((n_a, n_a + n_x)) for k in ("Wf", "Wi", "Wc", "Wo")}
+    >>> parameters.update({k: rng.standard_normal((n_a, 1)) for k in ("bf", "bi", "bc", "bo")})
+    >>> parameters.update(Wy=rng.standard_normal((n_y, n_a)), by=np.zeros((n_y, 1)))
+    >>> x, a0 = rng.standard_normal((n_x, m, T_x)), np.zeros((n_a, m))
+    >>> a, y, c, caches = fused.lstm_forward(x, a0, parameters)
+    >>> gradients = fused.lstm_backward(np.ones_like(a), caches)
+    >>> *_, ref_caches = rnnbook.lstm_forward(x, a0, parameters)
+    >>> reference = rnnbook.lstm_backward(np.ones_like(a), ref_caches)
+    >>> list(gradients) == list(reference)
+    True
+    >>> all(np.allclose(gradients[k], reference[k], rtol=0, atol=1e-12) for k in reference)
+    True
+    """
+    n_a = caches.c.shape[2] if isinstance(caches, FusedLSTMCache) else None
+    da = _check_gradient(da, caches, FusedLSTMCache, n_a)
+    dtype = np.result_type(da, caches.z)  # as float_dtype: the cache is floating
+    z, c, gates, w = (array.astype(dtype, copy=False) for array in caches)
+    (_, m, T_x), n_x = da.shape, w.shape[1] - n_a - 1
+    wa, wx = w[:, :n_a], w[:, n_a:-1]  # views: BLAS reads them in place
+    dw, dx = np.zeros_like(w), np.empty((n_x, m, T_x), dtype=dtype)
+    da_next, dc, work = (np.zeros((m, n_a), dtype=dtype) for _ in range(3))  # into a<t>, c<t>
+    widths = (4 * n_a, n_a, n_a, n_x)
+    _, blocks, (dg, q, da_buffer, dx_buffer) = _backward_buffers(T_x, m, widths, dtype)
+    for t0, t1 in blocks:
+        da_block = _time_major(da, t0, t1, da_buffer)
+        _lstm_block_backward(t0, t1, da_block, gates, c, dg, q, wa, (da_next, dc, work))
+        _block_gradients(dg[: t1 - t0], z[t0:t1], wx, dw, dx[:, :, t0:t1], dx_buffer.reshape(-1, n_x))
+    return {"dx": dx, "da0": da_next.T.copy(), **_split_lstm_gradients(dw, n_a)}
