@@ -64,6 +64,7 @@ nb_merge_streams = True
 # which has tables; MyST-NB's default, CommonMark, shows them as raw pipes.
 nb_render_markdown_format = "myst"
 book_package_dirs = ["rnnbook"]  # book_frame: pages depend on these files
+api_links_require_explained = True  # api_links: every documented function has a chapter
 
 # --- MyST ------------------------------------------------------------------
 myst_enable_extensions = [

@@ -4,7 +4,7 @@ The public functions keep the names, arguments, dictionary keys and return value
 of the course notebook "Building your Recurrent Neural Network - Step by Step".
 """
 
-from . import charmodel, course, experiments, gates, gradcheck, output, train
+from . import charmodel, course, experiments, fused, gates, gradcheck, output, train
 from .activations import sigmoid, softmax
 from .backward import lstm_backward, lstm_cell_backward, rnn_backward, rnn_cell_backward
 from .cell import LSTMCache, RNNCache, lstm_cell_forward, rnn_cell_forward
@@ -17,6 +17,7 @@ __all__ = [
     "charmodel",
     "course",
     "experiments",
+    "fused",
     "gates",
     "gradcheck",
     "output",
