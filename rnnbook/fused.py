@@ -30,16 +30,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from ._validate import (
-    as_array,
-    check_parameters,
-    float_dtype,
-    lstm_parameter_shapes,
-    output_size,
-    rnn_parameter_shapes,
-    sizes_note,
-)
-from .sequence import _check_sequence_inputs
+from ._validate import as_array, check_sequence, float_dtype
 
 GATE_ORDER = "ofic"  #: stacking order: sigmoid gates o, f, i together; f, i, c together
 
@@ -245,11 +236,9 @@ def rnn_forward(x, a0, parameters):
     >>> bool(np.allclose(a, a_ref, rtol=0, atol=1e-14)), a.shape, y_pred.shape
     (True, (4, 5, 6), (2, 5, 6))
     """
-    x, a0, n_a, _, _ = _check_sequence_inputs(x, a0)
-    n_y = output_size(parameters, "Wya")
-    p = check_parameters(parameters, rnn_parameter_shapes(x.shape[0], n_a, n_y),
-                         sizes_note(x.shape[0], n_a, n_y))
-    dtype = float_dtype(x, a0, *parameters.values())
+    x, a0, p = check_sequence("rnn", x, a0, parameters)
+    n_a = a0.shape[0]
+    dtype = float_dtype(x, a0, *p.values())
     w = np.concatenate([p["Waa"], p["Wax"], p["ba"]], axis=1).astype(dtype, copy=False)
     z = _time_major_inputs(x, a0, dtype)
     hidden = z[1:, :, :n_a]  # (T_x, m, n_a): a<1> ... a<T_x>, filled in place
@@ -430,11 +419,9 @@ def lstm_forward(x, a0, parameters):
     >>> bool(np.allclose(c, c_ref, rtol=0, atol=1e-14)), c.shape, y.shape
     (True, (2, 4, 5), (2, 4, 5))
     """
-    x, a0, n_a, m, T_x = _check_sequence_inputs(x, a0)
-    n_y = output_size(parameters, "Wy")
-    p = check_parameters(parameters, lstm_parameter_shapes(x.shape[0], n_a, n_y),
-                         sizes_note(x.shape[0], n_a, n_y))
-    dtype = float_dtype(x, a0, *parameters.values())
+    x, a0, p = check_sequence("lstm", x, a0, parameters)
+    (_, m, T_x), n_a = x.shape, a0.shape[0]
+    dtype = float_dtype(x, a0, *p.values())
     w = _stack_gates(p, dtype)  # (4 n_a, n_a + n_x + 1)
     halved = _halve_sigmoid_rows(w)
     z = _time_major_inputs(x, a0, dtype)

@@ -8,7 +8,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from ._validate import as_array, check_sequence, expect_shape, float_dtype
+from ._validate import check_sequence, float_dtype
 from .cell import lstm_cell_forward, rnn_cell_forward
 
 
@@ -17,16 +17,6 @@ class SequenceCache(NamedTuple):
 
     caches: list  #: one cell cache per time step
     x: np.ndarray  #: the input sequence, (n_x, m, T_x)
-
-
-def _check_sequence_inputs(x, a0):
-    """Validate ``x`` (n_x, m, T_x) and ``a0`` (n_a, m); return them and the sizes."""
-    x = as_array("x", x, 3, "(n_x, m, T_x)")
-    a0 = as_array("a0", a0, 2, "(n_a, m)")
-    n_x, m, T_x = x.shape
-    n_a = a0.shape[0]
-    expect_shape("a0", a0, "(n_a, m)", (n_a, m), f"m = {m}: axis 1 of x")
-    return x, a0, n_a, m, T_x
 
 
 def rnn_forward(x, a0, parameters):
