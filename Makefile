@@ -6,7 +6,11 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 # -T: a failing cell's traceback reaches the console also from parallel readers.
-SPHINXOPTS ?= -T -W --keep-going -j auto
+# One more reader than cores: Sphinx hands each reader a fixed batch of pages, and the
+# slowest chapters otherwise end up waiting in the last batch (measured on 2 cores:
+# 60 s with -j auto, 40 s with -j 3).
+JOBS ?= $(shell echo $$(( $$(nproc) + 1 )))
+SPHINXOPTS ?= -T -W --keep-going -j $(JOBS)
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: book test clean

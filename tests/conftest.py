@@ -21,7 +21,8 @@ import pytest
 
 REPO = Path(__file__).resolve().parents[1]
 # -T: a failing cell's traceback reaches the log also from parallel (-j) readers.
-SPHINX_OPTIONS = ["-T", "-W", "--keep-going", "-j", "auto", "-b", "html"]
+# One reader more than cores, as `make book` does (see the Makefile).
+SPHINX_OPTIONS = ["-T", "-W", "--keep-going", "-j", str((os.cpu_count() or 1) + 1), "-b", "html"]
 # Not part of the book's sources; some are big (.venv) or belong to a build.
 NOT_COPIED = shutil.ignore_patterns(
     ".git", ".venv", "_build", "jupyter_execute", ".jupyter_cache", "__pycache__",
