@@ -1,7 +1,7 @@
 """Sphinx configuration of the rnnbook book (MyST-NB + sphinx-book-theme).
 
 Build: ``make book`` or
-``python -m sphinx -T -W --keep-going -j auto -b html -d _build/doctrees . _build/html``.
+``python -m sphinx -T -W --keep-going -j 3 -b html -d _build/doctrees . _build/html``.
 The chapters live in ``docs/``; the book's own Sphinx extensions in ``docs/_ext/``.
 """
 
