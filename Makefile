@@ -4,6 +4,8 @@
 
 PYTHON ?= python3
 VENV := .venv
+# A second environment with the oldest numpy that pyproject.toml allows.
+VENV_NUMPY1 := .venv-numpy1
 PY := $(VENV)/bin/python
 # -T: a failing cell's traceback reaches the console also from parallel readers.
 # One more reader than cores: Sphinx hands each reader a fixed batch of pages, and the
@@ -22,11 +24,19 @@ book: $(VENV)/.installed-docs
 	@echo "To read it offline: $(PY) -m http.server --directory _build/html 8000"
 	@echo "and open http://127.0.0.1:8000/ in a browser."
 
-test: $(VENV)/.installed-test /usr/bin/chromium
+test: $(VENV)/.installed-test $(VENV_NUMPY1)/.installed /usr/bin/chromium
 	$(PY) -m pytest
+	@echo "The package and its doctests again, with numpy 1.26 (the oldest numpy supported):"
+	$(VENV_NUMPY1)/bin/python -m pytest rnnbook tests docs/*.md \
+		--ignore=tests/test_book_build.py --ignore=tests/test_browser.py
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
+
+$(VENV_NUMPY1)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV_NUMPY1)
+	$(VENV_NUMPY1)/bin/python -m pip install -e . "numpy==1.26.*" pytest pytest-doctestplus
+	touch $@
 
 # Reinstall when pyproject.toml changes.
 $(VENV)/.installed-docs: pyproject.toml | $(PY)
