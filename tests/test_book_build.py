@@ -240,3 +240,12 @@ def test_a_reference_to_a_missing_api_entry_fails_the_build(small_book):
     result = book.build()
     assert result.returncode != 0
     assert "rnnbook.no_such_function" in result.stdout + result.stderr
+
+
+def test_a_function_no_chapter_explains_fails_the_build(small_book):
+    """With the real book's setting, a documented function needs a chapter."""
+    book = small_book_with(small_book)
+    book.extra_options = ("-D", "api_links_require_explained=1")
+    result = book.build()
+    assert result.returncode != 0
+    assert "rnnbook.activations.softmax is explained in no chapter" in result.stderr
