@@ -22,6 +22,17 @@ import importlib
 import numpy as np
 
 
+# The order in which the notebook's two RNN forward cells draw the parameters (the
+# rnn_backward cell draws Wax before Waa).
+_RNN_FORWARD_DRAWS = [
+    ("Waa", (5, 5)),
+    ("Wax", (5, 3)),
+    ("Wya", (2, 5)),
+    ("ba", (5, 1)),
+    ("by", (2, 1)),
+]
+
+
 def _rnn_parameters(draw, order):
     return {name: draw(*shape) for name, shape in order}
 
@@ -44,16 +55,7 @@ def rnn_cell_forward_case():
     """
     draw = np.random.RandomState(1).randn
     xt, a_prev = draw(3, 10), draw(5, 10)
-    parameters = _rnn_parameters(
-        draw,
-        [
-            ("Waa", (5, 5)),
-            ("Wax", (5, 3)),
-            ("Wya", (2, 5)),
-            ("ba", (5, 1)),
-            ("by", (2, 1)),
-        ],
-    )
+    parameters = _rnn_parameters(draw, _RNN_FORWARD_DRAWS)
     return {"xt": xt, "a_prev": a_prev, "parameters": parameters}
 
 
@@ -74,16 +76,7 @@ def rnn_forward_case():
     """
     draw = np.random.RandomState(1).randn
     x, a0 = draw(3, 10, 4), draw(5, 10)
-    parameters = _rnn_parameters(
-        draw,
-        [
-            ("Waa", (5, 5)),
-            ("Wax", (5, 3)),
-            ("Wya", (2, 5)),
-            ("ba", (5, 1)),
-            ("by", (2, 1)),
-        ],
-    )
+    parameters = _rnn_parameters(draw, _RNN_FORWARD_DRAWS)
     return {"x": x, "a0": a0, "parameters": parameters}
 
 
