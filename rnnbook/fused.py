@@ -434,6 +434,12 @@ def lstm_forward(x, a0, parameters):
     return _read_only_states(hidden), y, _read_only_states(c[1:]), cache
 
 
+def _sigmoid_derivative(s, out):
+    """``s (1 - s)`` into ``out``: the derivative of the sigmoid, from its output ``s``."""
+    np.subtract(1, s, out=out)
+    out *= s
+
+
 def _gate_factors(gates, c_prev, c_next, dg, q):
     """The parts of the gate gradients that do not depend on the incoming gradients.
 
@@ -446,23 +452,18 @@ def _gate_factors(gates, c_prev, c_next, dg, q):
     """
     o, f, i, cc = _split_gates(gates)
     do, df, di, dcc = _split_gates(dg)
+    # s (1 - s) for all four blocks in two passes over contiguous memory: numpy runs
+    # them several times faster than the same passes over each gate's strided block.
+    # The candidate's block is then overwritten with its tanh derivative.
+    _sigmoid_derivative(gates, out=dg)
+    _tanh_derivative(cc, out=dcc)
+    dcc *= i
+    di *= cc
+    df *= c_prev
     np.tanh(c_next, out=q)
-    _sigmoid_derivative(o, out=do)
     do *= q
     _tanh_derivative(q, out=q)
     q *= o
-    _sigmoid_derivative(f, out=df)
-    df *= c_prev
-    _sigmoid_derivative(i, out=di)
-    di *= cc
-    _tanh_derivative(cc, out=dcc)
-    dcc *= i
-
-
-def _sigmoid_derivative(s, out):
-    """``s (1 - s)`` into ``out``: the derivative of the sigmoid, from its output ``s``."""
-    np.subtract(1, s, out=out)
-    out *= s
 
 
 def _lstm_step_backward(da, dc, dg, q, f, work):
