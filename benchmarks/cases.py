@@ -146,3 +146,48 @@ def largest_difference(result, reference, keys=None):
     keys = ref_grads.keys() if keys is None else keys
     pairs = [*zip(outputs, ref_outputs), *((grads[k], ref_grads[k]) for k in keys)]
     return max(relative_difference(a, b) for a, b in pairs)
+
+
+def products_runner(model, problem):
+    """Only the matrix products of ``rnnbook.fused``, with the same shapes and layouts.
+
+    A floor for the fused version: the same BLAS calls it makes (input projection,
+    one recurrent product per step forward and backward, output layer, and per
+    backward block one weight-gradient and one input-gradient product) on arrays
+    laid out as it lays them out, with no element-wise work, no layout conversion
+    and no allocation inside the timing. What the fused version takes beyond this is
+    the price of doing the rest in separate numpy calls.
+    """
+    x, a0 = problem["x"], problem["a0"]
+    (n_x, m, T_x), n_a, dtype = x.shape, a0.shape[0], x.dtype
+    k = GATES[model] * n_a  # rows of the stacked weights
+    rng = np.random.default_rng(2)
+
+    def draw(*shape):
+        return (0.1 * rng.standard_normal(shape)).astype(dtype)
+
+    w, wy = draw(k, n_a + n_x + 1), draw(N_Y, n_a)
+    z, gates = draw(T_x + 1, m, n_a + n_x + 1), np.empty((T_x, m, k), dtype=dtype)
+    wa_t, step_out = np.ascontiguousarray(w[:, :n_a].T), np.empty((m, k), dtype=dtype)
+    wa, wx = w[:, :n_a], w[:, n_a:-1]  # views, as the fused backward reads them
+    width = k + (1 if model == "rnn" else 2) * n_a + n_x  # the fused backward's buffers
+    size, blocks = fused._blocks(T_x, m * width * np.dtype(dtype).itemsize)
+    dg, da_next = draw(size, m, k), np.empty((m, n_a), dtype=dtype)
+    dx_rows = np.empty((size * m, n_x), dtype=dtype)
+
+    def run():
+        inputs = z[:-1, :, n_a:].reshape(T_x * m, n_x + 1)
+        np.matmul(inputs, w[:, n_a:].T, out=gates.reshape(T_x * m, k))
+        for t in range(T_x):
+            np.matmul(z[t, :, :n_a], wa_t, out=step_out)
+        z[1:, :, :n_a].reshape(T_x * m, n_a) @ wy.T
+        dw = np.zeros_like(w)
+        for t0, t1 in blocks:
+            for t in range(t1 - t0):
+                np.matmul(dg[t], wa, out=da_next)
+            rows = dg[: t1 - t0].reshape(-1, k)
+            dw += rows.T @ z[t0:t1].reshape(-1, n_a + n_x + 1)
+            np.matmul(rows, wx, out=dx_rows[: rows.shape[0]])
+        return dw
+
+    return run

@@ -25,6 +25,7 @@ from cases import (
     largest_difference,
     make_problem,
     peak_memory,
+    products_runner,
     square_product_runner,
     teaching_runner,
 )
@@ -42,7 +43,8 @@ def blas_threads(threads):
 
 
 def build_runners(model, problem, threads, use_torch):
-    runners = {"teaching": teaching_runner(model, problem), "fused": fused_runner(model, problem)}
+    runners = {"teaching": teaching_runner(model, problem), "fused": fused_runner(model, problem),
+               "products": products_runner(model, problem)}
     if use_torch:
         runners["torch"] = torch_runner.torch_runner(model, problem, threads)
     return runners
@@ -70,8 +72,10 @@ def summarise(times, flops, gemm_flops):
         summary[f"quartiles_{clock}_s"] = {
             name: statistics.quantiles(t[clock], n=4)[::2] for name, t in times.items()}
         median = {name: statistics.median(t[clock]) for name, t in times.items()}
-        ratios = {f"fused/{other}": median["fused"] / median[other]
-                  for other in ("teaching", "torch") if other in median}
+        ratios = {f"{mine}/{other}": median[mine] / median[other]
+                  for mine, other in (("fused", "teaching"), ("fused", "torch"),
+                                      ("products", "fused"), ("products", "torch"))
+                  if other in median}
         gemm_rate = gemm_flops / median.pop("gemm")
         rates = {name: flops / seconds for name, seconds in median.items()}
         summary.update({f"median_{clock}_s": median, f"ratios_{clock}": ratios,

@@ -450,7 +450,7 @@ def _gate_factors(gates, c_prev, c_next, dg, q):
     ``i (1 - cc**2)`` times dc. Into ``q`` (B, m, n_a): ``o (1 - tanh(c)**2)``, which
     carries da<t> into dc<t>.
     """
-    o, f, i, cc = _split_gates(gates)
+    o, _, i, cc = _split_gates(gates)
     do, df, di, dcc = _split_gates(dg)
     # s (1 - s) for all four blocks in two passes over contiguous memory: numpy runs
     # them several times faster than the same passes over each gate's strided block.

@@ -236,6 +236,35 @@ def test_ablation_variants_equal_the_teaching_version(steps, monkeypatch):
             assert relative_difference(fast, reference) <= 1e-12, name
 
 
+@pytest.mark.parametrize("model", ["rnn", "lstm"])
+def test_benchmark_products_runner_makes_the_fused_versions_products(model, monkeypatch):
+    """The benchmark's products-only floor multiplies arrays of the fused version's shapes."""
+    monkeypatch.syspath_prepend(str(Path(__file__).resolve().parents[1] / "benchmarks"))
+    cases = pytest.importorskip("cases")
+    problem = cases.make_problem(model, "small", np.float32)
+    n_x, n_a = cases.SIZES["small"]["n_x"], cases.SIZES["small"]["n_a"]
+    dw = cases.products_runner(model, problem)()
+    *_, caches = getattr(fused, model + "_forward")(problem["x"], problem["a0"],
+                                                    problem["parameters"])
+    assert dw.shape == caches.w.shape == (cases.GATES[model] * n_a, n_a + n_x + 1)
+    assert dw.dtype == np.float32
+
+
+def test_benchmark_targets_give_the_products_alone_floor(monkeypatch):
+    monkeypatch.syspath_prepend(str(Path(__file__).resolve().parents[1] / "benchmarks"))
+    targets = pytest.importorskip("targets")
+    result = {"model": "lstm", "size": "medium", "dtype": "float32", "threads": 1,
+              "ratios_wall": {"fused/teaching": 0.7, "fused/torch": 1.2, "products/torch": 0.9},
+              "ratios_cpu": {"fused/teaching": 0.7, "fused/torch": 1.1, "products/torch": 0.8},
+              "fused_fraction_of_gemm_wall": 0.5, "fused_fraction_of_gemm_cpu": 0.5,
+              "peak_memory_bytes": {"teaching": 2, "fused": 1}}
+    rows = {row["target"]: row for row in targets.evaluate([result])}
+    torch_row = rows["fused/torch <= 1.0"]
+    assert (torch_row["met_wall"], torch_row["floor_wall"], torch_row["floor_cpu"]) == (False, 0.9, 0.8)
+    assert rows["fused/teaching <= 0.8"]["floor_wall"] is None
+    assert "products alone  0.90" in targets.format_rows([torch_row])
+
+
 # --- validation: the same errors, with the same messages ---------------------------
 
 
