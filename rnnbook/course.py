@@ -21,7 +21,6 @@ import importlib
 
 import numpy as np
 
-
 # The order in which the notebook's two RNN forward cells draw the parameters (the
 # rnn_backward cell draws Wax before Waa).
 _RNN_FORWARD_DRAWS = [

@@ -80,7 +80,7 @@ class Book:
 def toctree_pages(index_text):
     """The document names listed in the toctrees of ``docs/index.md``, in order."""
     pages = []
-    for block in re.findall(r"```\{toctree\}\n(.*?)```", index_text, flags=re.S):
+    for block in re.findall(r"```\{toctree\}\n(.*?)```", index_text, flags=re.DOTALL):
         pages += [line.strip() for line in block.splitlines()
                   if line.strip() and not line.startswith(":")]
     return pages

@@ -25,7 +25,7 @@ def random_parameters(kind, n_x, n_a, n_y, rng, dtype=np.float64):
 def random_problem(kind, n_x, n_a, n_y, m, T_x, seed=0, dtype=np.float64):
     """x, a0, c0, parameters and upstream gradients for one random case."""
     rng = np.random.default_rng(seed)
-    draw = lambda *shape: rng.standard_normal(shape).astype(dtype)  # noqa: E731
+    draw = lambda *shape: rng.standard_normal(shape).astype(dtype)
     return {
         "x": draw(n_x, m, T_x),
         "a0": draw(n_a, m),

@@ -6,7 +6,6 @@ All builds run on a temporary copy of the repository (see ``conftest.py``).
 
 import json
 import re
-import textwrap
 from html.parser import HTMLParser
 
 import pytest
@@ -24,7 +23,7 @@ def executed_notebooks(book):
 
 def cell_outputs(html):
     """The text of the cell outputs of a page, tags removed."""
-    blocks = re.findall(r'<div class="cell_output[^"]*">(.*?)</div>\s*</div>', html, flags=re.S)
+    blocks = re.findall(r'<div class="cell_output[^"]*">(.*?)</div>\s*</div>', html, flags=re.DOTALL)
     return [re.sub(r"<[^>]+>", "", block) for block in blocks]
 
 
@@ -70,7 +69,7 @@ def test_glued_numbers_are_rendered(built_book, chapters):
     for page in chapters:
         # Code may show the role's syntax; prose may not.
         text = re.sub(r"<(pre|code)\b.*?</\1>", "", built_book.page(page).read_text(encoding="utf-8"),
-                      flags=re.S)
+                      flags=re.DOTALL)
         assert "{glue" not in text, f"{page}: glue role left unrendered"
 
 
@@ -209,7 +208,7 @@ def test_chapter_features_and_links_between_chapter_and_api(small_book):
 
     html = (book.html / "docs" / "chapter.html").read_text(encoding="utf-8")
     number = re.search(r'id="equation-features-eq">.*?<span class="eqno">\((\d+)\)', html,
-                       flags=re.S)
+                       flags=re.DOTALL)
     assert number, "a labelled equation is numbered"
     assert re.search(rf'href="#equation-features-eq"[^>]*>\({number.group(1)}\)', html)
     assert 'href="api.html#rnnbook.cell.rnn_cell_forward"' in html

@@ -100,7 +100,7 @@ class _Server(http.server.ThreadingHTTPServer):
 @pytest.fixture(scope="module")
 def site_url(built_book):
     """The built site, served from 127.0.0.1 on a free port."""
-    handler = lambda *args: _QuietHandler(*args, directory=str(built_book.site))  # noqa: E731
+    handler = lambda *args: _QuietHandler(*args, directory=str(built_book.site))
     server = _Server(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()

@@ -3,9 +3,21 @@
 import numpy as np
 import pytest
 
-from rnnbook import lstm_cell_forward, rnn_cell_backward, rnn_cell_forward, rnn_forward
-from rnnbook import course
-from rnnbook.course import CORRECTED, EXPECTED, NOTEBOOK_WRONG, compare, lookup, run_case
+from rnnbook import (
+    course,
+    lstm_cell_forward,
+    rnn_cell_backward,
+    rnn_cell_forward,
+    rnn_forward,
+)
+from rnnbook.course import (
+    CORRECTED,
+    EXPECTED,
+    NOTEBOOK_WRONG,
+    compare,
+    lookup,
+    run_case,
+)
 
 
 def _assert_printed(got, printed):

@@ -4,6 +4,7 @@ import copy
 
 import numpy as np
 import pytest
+from helpers import random_problem
 
 from rnnbook import (
     lstm_backward,
@@ -15,8 +16,6 @@ from rnnbook import (
     rnn_cell_forward,
     rnn_forward,
 )
-
-from helpers import random_problem
 
 
 def _run_all(kind, p):

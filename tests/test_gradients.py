@@ -2,6 +2,7 @@
 
 import numpy as np
 import pytest
+from helpers import SHAPES, random_problem
 
 from rnnbook import course
 from rnnbook.gradcheck import (
@@ -12,8 +13,6 @@ from rnnbook.gradcheck import (
     numerical_gradient,
     relative_error,
 )
-
-from helpers import SHAPES, random_problem
 
 TOLERANCE = 1e-7
 SHAPE_IDS = ["n_x={}_n_a={}_n_y={}_m={}_T={}".format(*s) for s in SHAPES]

@@ -4,6 +4,7 @@ import re
 
 import numpy as np
 import pytest
+from helpers import random_problem
 
 from rnnbook import (
     lstm_backward,
@@ -15,8 +16,6 @@ from rnnbook import (
     rnn_cell_forward,
     rnn_forward,
 )
-
-from helpers import random_problem
 
 N_X, N_A, N_Y, M, T_X = 3, 5, 2, 4, 6
 SEQUENCE = {"rnn": (rnn_forward, rnn_backward), "lstm": (lstm_forward, lstm_backward)}
