@@ -14,7 +14,8 @@ gradient keys; no input validation) and adds one optimisation to the one before:
    :math:`W_a^T dG^{\langle t \rangle}`; :math:`dW`, :math:`db` and :math:`dx` are one
    product (or sum) each after the loop.
 4. ``+ time-major layout, buffer reuse``: :mod:`rnnbook.fused`, whose arrays are
-   ``(T_x, m, n)`` so every step is contiguous, and whose loops write into buffers
+   ``(T_x, n, m)`` so every step, and every gate's block of rows in it, is contiguous,
+   and whose loops write into buffers
    allocated once (it also folds the biases into the products and squashes all four
    gates with one ``tanh`` call).
 

@@ -151,12 +151,16 @@ def largest_difference(result, reference, keys=None):
 def products_runner(model, problem):
     """Only the matrix products of ``rnnbook.fused``, with the same shapes and layouts.
 
-    A floor for the fused version: the same BLAS calls it makes (input projection,
-    one recurrent product per step forward and backward, output layer, and per
-    backward block one weight-gradient and one input-gradient product) on arrays
-    laid out as it lays them out, with no element-wise work, no layout conversion
-    and no allocation inside the timing. What the fused version takes beyond this is
-    the price of doing the rest in separate numpy calls.
+    A floor for the fused version: the same BLAS calls it makes (one input-projection
+    product per forward block, one recurrent product per step forward and backward,
+    the output layer, and per backward block two weight-gradient products and one
+    input-gradient product) on
+    arrays laid out as it lays them out, with no element-wise work, no layout
+    conversion and no allocation inside the timing. (Slicing the first columns of a
+    block's row buffers, as here, gives the same strides as the fused version's own
+    buffers only when the block is full; the last block may be shorter.) What the
+    fused version takes beyond this is the price of doing the rest in separate numpy
+    calls.
     """
     x, a0 = problem["x"], problem["a0"]
     (n_x, m, T_x), n_a, dtype = x.shape, a0.shape[0], x.dtype
@@ -167,27 +171,33 @@ def products_runner(model, problem):
         return (0.1 * rng.standard_normal(shape)).astype(dtype)
 
     w, wy = draw(k, n_a + n_x + 1), draw(N_Y, n_a)
-    z, gates = draw(T_x + 1, m, n_a + n_x + 1), np.empty((T_x, m, k), dtype=dtype)
-    wa_t, step_out = np.ascontiguousarray(w[:, :n_a].T), np.empty((m, k), dtype=dtype)
-    wa, wx = w[:, :n_a], w[:, n_a:-1]  # views, as the fused backward reads them
-    width = k + (1 if model == "rnn" else 2) * n_a + n_x  # the fused backward's buffers
-    size, blocks = fused._blocks(T_x, m * width * np.dtype(dtype).itemsize)
-    dg, da_next = draw(size, m, k), np.empty((m, n_a), dtype=dtype)
-    dx_rows = np.empty((size * m, n_x), dtype=dtype)
+    h, x1 = draw(T_x + 1, n_a, m), draw(n_x + 1, T_x, m)
+    itemsize = np.dtype(dtype).itemsize
+    projection_size, projection_blocks = fused._blocks(T_x, k * m * itemsize)
+    wide, step_out = np.empty((k, projection_size * m), dtype=dtype), np.empty((k, m), dtype=dtype)
+    wa, wx1 = w[:, :n_a], w[:, n_a:]  # views, as the fused version reads them
+    wa_t, wx_t = w[:, :n_a].T, w[:, n_a:-1].T
+    widths = (k, k, max((1 if model == "rnn" else 2) * n_a, n_x + 1))  # its backward buffers
+    size, blocks = fused._blocks(T_x, m * sum(widths) * itemsize)
+    dg, da_next = draw(size, k, m), np.empty((n_a, m), dtype=dtype)
+    dg_rows, h_rows = draw(k, size * m), draw(n_a, size * m)
+    dx_rows = np.empty((n_x, size * m), dtype=dtype)
 
     def run():
-        inputs = z[:-1, :, n_a:].reshape(T_x * m, n_x + 1)
-        np.matmul(inputs, w[:, n_a:].T, out=gates.reshape(T_x * m, k))
+        for t0, t1 in projection_blocks:
+            columns = (t1 - t0) * m
+            np.matmul(wx1, x1[:, t0:t1].reshape(-1, columns), out=wide[:, :columns])
         for t in range(T_x):
-            np.matmul(z[t, :, :n_a], wa_t, out=step_out)
-        z[1:, :, :n_a].reshape(T_x * m, n_a) @ wy.T
+            np.matmul(wa, h[t], out=step_out)
+        np.matmul(wy, h[1:])
         dw = np.zeros_like(w)
         for t0, t1 in blocks:
             for t in range(t1 - t0):
-                np.matmul(dg[t], wa, out=da_next)
-            rows = dg[: t1 - t0].reshape(-1, k)
-            dw += rows.T @ z[t0:t1].reshape(-1, n_a + n_x + 1)
-            np.matmul(rows, wx, out=dx_rows[: rows.shape[0]])
+                np.matmul(wa_t, dg[t], out=da_next)
+            columns = (t1 - t0) * m
+            dw[:, :n_a] += dg_rows[:, :columns] @ h_rows[:, :columns].T
+            dw[:, n_a:] += dg_rows[:, :columns] @ x1[:, t0:t1].reshape(-1, columns).T
+            np.matmul(wx_t, dg_rows[:, :columns], out=dx_rows[:, :columns])
         return dw
 
     return run

@@ -9,21 +9,17 @@ What changes inside, each step worth its own measurement in the book:
 
 * **stacked gates**: the LSTM's four gate matrices are one ``(4 n_a, ...)`` matrix,
   so a step makes one product instead of four;
-* **one input projection**: :math:`W_x x^{\langle t \rangle}` does not depend on the
-  recurrence, so it is one product over all steps, before the loop;
+* **one input projection**: :math:`W_x x^{\langle t \rangle} + b` does not depend on
+  the recurrence, so it is computed for all steps by one call, before the loop;
 * **one weight-gradient product**: likewise :math:`dW = \sum_t dG^{\langle t \rangle}
-  z^{\langle t \rangle T}` is a product over whole blocks of steps, after their loop;
-* **time-major layout**: arrays are ``(T_x, m, n)``, so every step reads and writes
-  contiguous memory, and ``(T_x, m)`` merge into one axis for the big products;
+  z^{\langle t \rangle T}` is one product per block of steps, after their loop;
+* **time-major layout**: arrays are ``(T_x, n, m)``, so that step t is the book's own
+  ``(n, m)`` array, contiguous in memory, and so is each gate's block of rows in it;
 * **buffer reuse**: the loops write into memory allocated once, with ``out=``.
 
-The layout holds one example per *row* (the transpose of the book's columns) so that
-the whole-sequence products are plain 2-d products: for example the gates of step t
-are ``z[t] @ W.T`` where the book writes :math:`W z^{\langle t \rangle}`. Row t of
-``z`` is :math:`[a^{\langle t-1 \rangle} \,|\, x^{\langle t \rangle} \,|\, 1]`: the
-book's concatenation, done once for all steps, with a column of ones so that each
-bias is one more column of its weight matrix (and its gradient one more column of
-the weight gradient).
+Row t of the input array ``x1`` is :math:`[x^{\langle t \rangle}; 1]`, so that each
+bias is one more column of its weight matrix (and its gradient one more column of the
+weight gradient).
 """
 
 from typing import NamedTuple
@@ -38,83 +34,85 @@ GATE_ORDER = "ofic"  #: stacking order: sigmoid gates o, f, i together; f, i, c 
 class FusedRNNCache(NamedTuple):
     """What :func:`rnn_backward` needs from :func:`rnn_forward`."""
 
-    z: np.ndarray  #: (T_x + 1, m, n_a + n_x + 1); row t is [a<t-1> | x<t> | 1], row T_x holds a<T_x>
+    h: np.ndarray  #: (T_x + 1, n_a, m); h[t] is a<t>, h[0] = a0
+    x1: np.ndarray  #: (n_x + 1, T_x, m); x1[:, t] is [x<t>; 1] (steps counted from 0)
     w: np.ndarray  #: (n_a, n_a + n_x + 1), the weights [Waa | Wax | ba]
 
 
 class FusedLSTMCache(NamedTuple):
     """What :func:`lstm_backward` needs from :func:`lstm_forward`."""
 
-    z: np.ndarray  #: (T_x + 1, m, n_a + n_x + 1); row t is [a<t-1> | x<t> | 1], row T_x holds a<T_x>
-    c: np.ndarray  #: (T_x + 1, m, n_a); c[0] = 0
-    gates: np.ndarray  #: (T_x, m, 4 n_a); the gates o, f, i and the candidate c, squashed
+    h: np.ndarray  #: (T_x + 1, n_a, m); h[t] is a<t>, h[0] = a0
+    c: np.ndarray  #: (T_x + 1, n_a, m); c[0] = 0
+    gates: np.ndarray  #: (T_x, 4 n_a, m); the gates o, f, i and the candidate c, squashed
+    x1: np.ndarray  #: (n_x + 1, T_x, m); x1[:, t] is [x<t>; 1] (steps counted from 0)
     w: np.ndarray  #: (4 n_a, n_a + n_x + 1), the stacked [W_g | b_g] in GATE_ORDER
 
 
 # --- the pieces shared by both networks -------------------------------------------
 
 
-def _swap_first_and_last_axes(src, dst):
-    """Copy ``src`` (p, m, q) into ``dst`` (q, m, p), a few examples (m) at a time.
+def _time_major_inputs(x, dtype):
+    """The inputs as ``x1`` (n_x + 1, T_x, m), the last row all ones.
 
-    A whole-array transposed copy jumps across memory for every element; slices
-    of about 64k elements stay in cache while they are reordered (2-3x faster on
-    large arrays, and one call for small ones).
+    ``x1[:, t]`` is the book's [x<t>; 1] (steps counted from 0), and the columns of
+    a block of steps, ``x1[:, t0:t1]``, form one ``(n_x + 1, (t1 - t0) m)`` matrix
+    without copying: the operand of the wide products.
     """
-    step = max(1, 2**16 // max(1, src.shape[0] * src.shape[2]))
-    for i in range(0, src.shape[1], step):
-        np.copyto(dst[:, i : i + step], src[:, i : i + step].transpose(2, 1, 0))
+    n_x, m, T_x = x.shape
+    x1 = np.empty((n_x + 1, T_x, m), dtype=dtype)
+    np.copyto(x1[:n_x], x.transpose(0, 2, 1))  # one strided copy, once per call
+    x1[n_x] = 1
+    return x1
 
 
-def _time_major_inputs(x, a0, dtype):
-    """Allocate ``z`` (T_x + 1, m, n_a + n_x + 1) and fill in a<0>, every x<t> and the ones."""
-    (n_x, m, T_x), n_a = x.shape, a0.shape[0]
-    z = np.empty((T_x + 1, m, n_a + n_x + 1), dtype=dtype)
-    z[0, :, :n_a] = a0.T
-    _swap_first_and_last_axes(x, z[:T_x, :, n_a:-1])  # (T_x, m, n_x)
-    z[T_x, :, n_a:-1] = 0  # the last row only ever holds a<T_x>
-    z[:, :, -1] = 1
-    return z
+def _input_projection(wx1, x1, out):
+    """``[W_x | b] [x<t>; 1]`` for every step into ``out`` (T_x, rows of wx1, m).
 
-
-def _input_projection(z, w, n_a, out=None):
-    """``[x<t> | 1] @ [W_x | b].T`` for every step at once: one product, (T_x, m, rows of w)."""
-    T_x, m, width = z.shape[0] - 1, z.shape[1], w.shape[0]
-    inputs = z[:-1, :, n_a:].reshape(T_x * m, z.shape[2] - n_a)  # (T_x m, n_x + 1), a view
-    out = np.empty((T_x, m, width), dtype=z.dtype) if out is None else out
-    np.matmul(inputs, w[:, n_a:].T, out=out.reshape(T_x * m, width))
+    One wide product per block of steps, whose result is then moved into place, step
+    after step; blocks keep the scratch memory small.
+    """
+    k, (_, T_x, m) = wx1.shape[0], x1.shape
+    if T_x == 0:
+        return out
+    size, blocks = _blocks(T_x, k * m * out.itemsize)
+    scratch = np.empty(k * size * m, dtype=out.dtype)
+    for t0, t1 in blocks:
+        columns = (t1 - t0) * m
+        wide = np.matmul(wx1, x1[:, t0:t1].reshape(-1, columns),
+                         out=scratch[: k * columns].reshape(k, columns))
+        np.copyto(out[t0:t1], wide.reshape(k, t1 - t0, m).transpose(1, 0, 2))
     return out
 
 
 def _output_layer(hidden, wy, by):
-    """Softmax of ``Wy a<t> + by`` at every step from one product; (n_y, m, T_x).
+    """Softmax of ``Wy a<t> + by`` at every step, in one call; returns (n_y, m, T_x).
 
-    The softmax of :func:`rnnbook.softmax`, over rows and in place.
+    The softmax of :func:`rnnbook.softmax`, over the classes and in place.
     """
-    T_x, m, n_a = hidden.shape
-    scores = hidden.reshape(T_x * m, n_a) @ wy.T  # (T_x m, n_y)
-    scores += by.T
+    scores = np.matmul(wy, hidden)  # (T_x, n_y, m)
+    scores += by
     scores -= np.maximum.reduce(scores, axis=1, keepdims=True)  # every exponent <= 0
     np.exp(scores, out=scores)
     scores /= np.add.reduce(scores, axis=1, keepdims=True)
-    return scores.reshape(T_x, m, wy.shape[0]).transpose(2, 1, 0)
+    return scores.transpose(1, 2, 0)
 
 
 def _read_only_states(states):
     """The book's (n, m, T_x) view of time-major ``states``, read-only: the cache owns it."""
-    view = states.transpose(2, 1, 0)
+    view = states.transpose(1, 2, 0)
     view.flags.writeable = False
     return view
 
 
-def _check_gradient(da, caches, cache_type, n_a):
+def _check_gradient(da, caches, cache_type):
     """Validate ``da`` (n_a, m, T) against a fused cache; T may be smaller than T_x."""
     if not isinstance(caches, cache_type):
         raise ValueError(  # noqa: TRY004 - as the teaching version, for a wrong cache
             f"caches: expected the {cache_type.__name__} returned by rnnbook.fused's "
             f"forward pass, got {type(caches).__name__}"
         )
-    steps, m = caches.z.shape[0] - 1, caches.z.shape[1]
+    steps, n_a, m = caches.h.shape[0] - 1, caches.h.shape[1], caches.h.shape[2]
     if steps == 0:
         raise ValueError("caches: the forward pass ran no time step (T_x = 0)")
     da = as_array("da", da, 3, "(n_a, m, T_x)")
@@ -141,31 +139,45 @@ def _blocks(T_x, step_bytes):
     return size, [(t0, min(t0 + size, T_x)) for t0 in reversed(range(0, T_x, size))]
 
 
-def _block_gradients(dg, z, wx, dw, dx, buffer):
-    """After a block's loop: its weight gradients (added to ``dw``) and its ``dx``.
-
-    ``dg`` (B, m, k) holds the pre-activation gradients of the block's steps, ``z``
-    (B, m, n_a + n_x + 1) their inputs; ``dx`` is the block's (n_x, m, B) slice and
-    ``buffer`` room for at least B m rows of n_x.
-    """
-    B, m, k = dg.shape
-    dg2 = dg.reshape(B * m, k)
-    dw += dg2.T @ z.reshape(B * m, -1)  # (k, n_a + n_x + 1): weights and biases at once
-    dx_rows = np.matmul(dg2, wx, out=buffer[: B * m])  # (B m, n_x)
-    _swap_first_and_last_axes(dx_rows.reshape(B, m, -1), dx)
+def _backward_buffers(T_x, m, widths, dtype):
+    """The block length, the blocks, and one flat buffer per width, room for a block."""
+    size, blocks = _blocks(T_x, m * sum(widths) * np.dtype(dtype).itemsize)
+    return size, blocks, [np.empty(size * width * m, dtype=dtype) for width in widths]
 
 
 def _time_major(da, t0, t1, buffer):
-    """``da[:, :, t0:t1]`` copied into ``buffer`` as (t1 - t0, m, n_a): contiguous steps."""
-    block = buffer[: t1 - t0]
-    _swap_first_and_last_axes(da[:, :, t0:t1], block)
+    """``da[:, :, t0:t1]`` copied into ``buffer`` as (t1 - t0, n_a, m): contiguous steps."""
+    n_a, m, _ = da.shape
+    block = buffer[: (t1 - t0) * n_a * m].reshape(t1 - t0, n_a, m)
+    np.copyto(block, da[:, :, t0:t1].transpose(2, 0, 1))
     return block
 
 
-def _backward_buffers(T_x, m, widths, dtype):
-    """The block length, the blocks, and one (size, m, width) buffer per width."""
-    size, blocks = _blocks(T_x, m * sum(widths) * np.dtype(dtype).itemsize)
-    return size, blocks, [np.empty((size, m, width), dtype=dtype) for width in widths]
+def _rows_by_step(blocks, buffer):
+    """``blocks`` (B, r, m) copied into ``buffer`` as an (r, B m) matrix: all steps as columns."""
+    B, r, m = blocks.shape
+    rows = buffer[: r * B * m].reshape(r, B, m)
+    np.copyto(rows, blocks.transpose(1, 0, 2))
+    return rows.reshape(r, B * m)
+
+
+def _block_gradients(dg, h, x1, wx_t, dw, dx, buffers):
+    """After a block's loop: its weight gradients (added to ``dw``) and its ``dx``.
+
+    ``dg`` (B, k, m) holds the pre-activation gradients of the block's steps, ``h``
+    (B, n_a, m) and ``x1`` (n_x + 1, B, m) their inputs; ``wx_t`` is the transposed
+    input weights (n_x, k), ``dx`` the block's (n_x, m, B) slice. The products need
+    every step as columns of one matrix: a view for ``x1``, a copy for ``dg`` and
+    ``h``, into ``buffers``.
+    """
+    B, _, m = dg.shape
+    n_a, n_x = h.shape[1], wx_t.shape[0]
+    dg_buffer, z_buffer = buffers
+    dg_rows = _rows_by_step(dg, dg_buffer)  # (k, B m)
+    dw[:, :n_a] += dg_rows @ _rows_by_step(h, z_buffer).T
+    dw[:, n_a:] += dg_rows @ x1.reshape(-1, B * m).T  # inputs and biases
+    dx_rows = np.matmul(wx_t, dg_rows, out=z_buffer[: n_x * B * m].reshape(n_x, B * m))
+    np.copyto(dx, dx_rows.reshape(n_x, B, m).transpose(0, 2, 1))
 
 
 # --- basic RNN --------------------------------------------------------------------
@@ -177,16 +189,13 @@ def _tanh_derivative(a, out):
     np.subtract(1, out, out=out)
 
 
-def _rnn_recurrence(z, w):
-    """Finish a<t> = tanh(projection + a<t-1> @ Waa.T) in place, step by step."""
-    n_a = w.shape[0]
-    a = z[:, :, :n_a]  # (T_x + 1, m, n_a); a[t + 1] holds the input projection of step t
-    waa_t = np.ascontiguousarray(w[:, :n_a].T)  # (n_a, n_a)
-    recurrent = np.empty_like(a[0])  # (m, n_a), reused
-    for t in range(a.shape[0] - 1):
-        np.matmul(a[t], waa_t, out=recurrent)
-        a[t + 1] += recurrent
-        np.tanh(a[t + 1], out=a[t + 1])
+def _rnn_recurrence(h, waa):
+    """Finish a<t> = tanh(projection + Waa a<t-1>) in place, step by step."""
+    recurrent = np.empty_like(h[0])  # (n_a, m), reused
+    for t in range(h.shape[0] - 1):
+        np.matmul(waa, h[t], out=recurrent)
+        h[t + 1] += recurrent  # h[t + 1] held the input projection of step t + 1
+        np.tanh(h[t + 1], out=h[t + 1])
 
 
 def rnn_forward(x, a0, parameters):
@@ -237,15 +246,16 @@ def rnn_forward(x, a0, parameters):
     (True, (4, 5, 6), (2, 5, 6))
     """
     x, a0, p = check_sequence("rnn", x, a0, parameters)
-    n_a = a0.shape[0]
+    (_, m, T_x), n_a = x.shape, a0.shape[0]
     dtype = float_dtype(x, a0, *p.values())
     w = np.concatenate([p["Waa"], p["Wax"], p["ba"]], axis=1).astype(dtype, copy=False)
-    z = _time_major_inputs(x, a0, dtype)
-    hidden = z[1:, :, :n_a]  # (T_x, m, n_a): a<1> ... a<T_x>, filled in place
-    _input_projection(z, w, n_a, out=hidden)
-    _rnn_recurrence(z, w)
-    y_pred = _output_layer(hidden, p["Wya"], p["by"])
-    return _read_only_states(hidden), y_pred, FusedRNNCache(z, w)
+    x1 = _time_major_inputs(x, dtype)
+    h = np.empty((T_x + 1, n_a, m), dtype=dtype)
+    h[0] = a0
+    _input_projection(w[:, n_a:], x1, out=h[1:])  # a view of w: BLAS reads it in place
+    _rnn_recurrence(h, w[:, :n_a])
+    y_pred = _output_layer(h[1:], p["Wya"], p["by"])
+    return _read_only_states(h[1:]), y_pred, FusedRNNCache(h, x1, w)
 
 
 def rnn_backward(da, caches):
@@ -292,24 +302,26 @@ def rnn_backward(da, caches):
     >>> all(np.allclose(gradients[k], reference[k], rtol=0, atol=1e-12) for k in reference)
     True
     """
-    n_a = caches.w.shape[0] if isinstance(caches, FusedRNNCache) else None
-    da = _check_gradient(da, caches, FusedRNNCache, n_a)
-    dtype = np.result_type(da, caches.z)  # as float_dtype: the cache is floating
-    z, w = caches.z.astype(dtype, copy=False), caches.w.astype(dtype, copy=False)
-    (_, m, T_x), n_x = da.shape, w.shape[1] - n_a - 1
-    waa, wx = w[:, :n_a], w[:, n_a:-1]  # views: BLAS reads them in place
+    da = _check_gradient(da, caches, FusedRNNCache)
+    dtype = np.result_type(da, caches.h)  # as float_dtype: the cache is floating
+    h, x1, w = (array.astype(dtype, copy=False) for array in caches)
+    (n_a, m, T_x), n_x = da.shape, x1.shape[0] - 1
+    waa_t, wx_t = w[:, :n_a].T, w[:, n_a:-1].T  # transposed views: no copies
     dw, dx = np.zeros_like(w), np.empty((n_x, m, T_x), dtype=dtype)
-    da_next = np.zeros((m, n_a), dtype=dtype)  # gradient reaching a<t> through step t+1
-    _, blocks, (dz, da_buffer, dx_buffer) = _backward_buffers(T_x, m, (n_a, n_a, n_x), dtype)
+    da_next = np.zeros((n_a, m), dtype=dtype)  # gradient reaching a<t> through step t+1
+    size, blocks, (dz, da_buffer, rows_buffer) = _backward_buffers(
+        T_x, m, (n_a, n_a, max(n_a, n_x + 1)), dtype)
+    dz = dz.reshape(size, n_a, m)
+    buffers = (da_buffer, rows_buffer)  # da_buffer is free again once a block's loop ends
     for t0, t1 in blocks:
         da_block = _time_major(da, t0, t1, da_buffer)
-        _tanh_derivative(z[t0 + 1 : t1 + 1, :, :n_a], out=dz[: t1 - t0])
+        _tanh_derivative(h[t0 + 1 : t1 + 1], out=dz[: t1 - t0])
         for t in reversed(range(t0, t1)):
             da_next += da_block[t - t0]
             dz[t - t0] *= da_next  # gradient at tanh's argument
-            np.matmul(dz[t - t0], waa, out=da_next)
-        _block_gradients(dz[: t1 - t0], z[t0:t1], wx, dw, dx[:, :, t0:t1], dx_buffer.reshape(-1, n_x))
-    return {"dx": dx, "da0": da_next.T.copy(), "dWax": dw[:, n_a:-1].copy(),
+            np.matmul(waa_t, dz[t - t0], out=da_next)
+        _block_gradients(dz[: t1 - t0], h[t0:t1], x1[:, t0:t1], wx_t, dw, dx[:, :, t0:t1], buffers)
+    return {"dx": dx, "da0": da_next, "dWax": dw[:, n_a:-1].copy(),
             "dWaa": dw[:, :n_a].copy(), "dba": dw[:, -1:].copy()}
 
 
@@ -335,15 +347,20 @@ def _halve_sigmoid_rows(w):
 
 
 def _split_gates(g):
-    """Views of the four gate blocks (last axis) of stacked gates, in GATE_ORDER."""
-    n_a = g.shape[-1] // 4
-    return g[..., :n_a], g[..., n_a : 2 * n_a], g[..., 2 * n_a : 3 * n_a], g[..., 3 * n_a :]
+    """Views of the four gate blocks (rows, axis -2) of stacked gates, in GATE_ORDER."""
+    n_a = g.shape[-2] // 4
+    return (g[..., :n_a, :], g[..., n_a : 2 * n_a, :], g[..., 2 * n_a : 3 * n_a, :],
+            g[..., 3 * n_a :, :])
 
 
 def _lstm_step(g, c_prev, c_next, a_next, work):
-    """Squash the gates ``g`` (m, 4 n_a) in place, then write c<t> and a<t>."""
+    """Squash the gates ``g`` (4 n_a, m) in place, then write c<t> and a<t>.
+
+    Every gate is a block of rows of ``g``, contiguous in memory, and so are
+    ``c_prev``, ``c_next``, ``a_next`` and ``work`` (n_a, m).
+    """
     np.tanh(g, out=g)
-    sigmoid_gates = g[:, : 3 * c_prev.shape[1]]
+    sigmoid_gates = g[: 3 * c_prev.shape[0]]
     sigmoid_gates *= 0.5
     sigmoid_gates += 0.5  # (1 + tanh(s/2)) / 2
     o, f, i, cc = _split_gates(g)
@@ -354,16 +371,14 @@ def _lstm_step(g, c_prev, c_next, a_next, work):
     np.multiply(o, work, out=a_next)
 
 
-def _lstm_recurrence(z, c, gates, w):
+def _lstm_recurrence(h, c, gates, wa):
     """Run the steps in order; only the product with a<t-1> remains inside the loop."""
-    n_a = c.shape[2]
-    wa_t = np.ascontiguousarray(w[:, :n_a].T)  # (n_a, 4 n_a)
-    recurrent = np.empty(gates.shape[1:], dtype=gates.dtype)  # (m, 4 n_a), reused every step
-    work = np.empty_like(c[0])  # (m, n_a)
+    recurrent = np.empty(gates.shape[1:], dtype=gates.dtype)  # (4 n_a, m), reused every step
+    work = np.empty_like(c[0])  # (n_a, m)
     for t in range(gates.shape[0]):
-        np.matmul(z[t, :, :n_a], wa_t, out=recurrent)
+        np.matmul(wa, h[t], out=recurrent)
         gates[t] += recurrent  # gates[t] held the input projection of step t
-        _lstm_step(gates[t], c[t], c[t + 1], z[t + 1, :, :n_a], work)
+        _lstm_step(gates[t], c[t], c[t + 1], h[t + 1], work)
 
 
 def lstm_forward(x, a0, parameters):
@@ -424,14 +439,14 @@ def lstm_forward(x, a0, parameters):
     dtype = float_dtype(x, a0, *p.values())
     w = _stack_gates(p, dtype)  # (4 n_a, n_a + n_x + 1)
     halved = _halve_sigmoid_rows(w)
-    z = _time_major_inputs(x, a0, dtype)
-    gates = _input_projection(z, halved, n_a)  # (T_x, m, 4 n_a)
-    c = np.zeros((T_x + 1, m, n_a), dtype=dtype)
-    _lstm_recurrence(z, c, gates, halved)
-    hidden = z[1:, :, :n_a]  # (T_x, m, n_a)
-    y = _output_layer(hidden, p["Wy"], p["by"])
-    cache = FusedLSTMCache(z, c, gates, w)
-    return _read_only_states(hidden), y, _read_only_states(c[1:]), cache
+    x1 = _time_major_inputs(x, dtype)
+    gates = _input_projection(halved[:, n_a:], x1, np.empty((T_x, 4 * n_a, m), dtype=dtype))
+    h, c = np.empty((T_x + 1, n_a, m), dtype=dtype), np.zeros((T_x + 1, n_a, m), dtype=dtype)
+    h[0] = a0
+    _lstm_recurrence(h, c, gates, halved[:, :n_a])  # views of w: BLAS reads them in place
+    y = _output_layer(h[1:], p["Wy"], p["by"])
+    cache = FusedLSTMCache(h, c, gates, x1, w)
+    return _read_only_states(h[1:]), y, _read_only_states(c[1:]), cache
 
 
 def _sigmoid_derivative(s, out):
@@ -443,20 +458,17 @@ def _sigmoid_derivative(s, out):
 def _gate_factors(gates, c_prev, c_next, dg, q):
     """The parts of the gate gradients that do not depend on the incoming gradients.
 
-    For a block of steps at once, ``gates`` (B, m, 4 n_a), ``c_prev`` and ``c_next``
-    (B, m, n_a), write into ``dg`` (B, m, 4 n_a) what each gate's gradient is
+    For a chunk of steps at once, ``gates`` (S, 4 n_a, m), ``c_prev`` and ``c_next``
+    (S, n_a, m), write into ``dg`` (S, 4 n_a, m) what each gate's gradient is
     multiplied by (equations of :mod:`rnnbook.gates`): for o, ``tanh(c) o (1 - o)``
     times da; for f, i and c, ``c_prev f (1 - f)``, ``cc i (1 - i)`` and
-    ``i (1 - cc**2)`` times dc. Into ``q`` (B, m, n_a): ``o (1 - tanh(c)**2)``, which
+    ``i (1 - cc**2)`` times dc. Into ``q`` (S, n_a, m): ``o (1 - tanh(c)**2)``, which
     carries da<t> into dc<t>.
     """
     o, _, i, cc = _split_gates(gates)
     do, df, di, dcc = _split_gates(dg)
-    # s (1 - s) for all four blocks in two passes over contiguous memory: numpy runs
-    # them several times faster than the same passes over each gate's strided block.
-    # The candidate's block is then overwritten with its tanh derivative.
-    _sigmoid_derivative(gates, out=dg)
-    _tanh_derivative(cc, out=dcc)
+    _sigmoid_derivative(gates, out=dg)  # all four blocks in one pass; the candidate's
+    _tanh_derivative(cc, out=dcc)  # block is then overwritten with its own derivative
     dcc *= i
     di *= cc
     df *= c_prev
@@ -467,32 +479,33 @@ def _gate_factors(gates, c_prev, c_next, dg, q):
 
 
 def _lstm_step_backward(da, dc, dg, q, f, work):
-    """Finish one step's gate gradients ``dg`` (m, 4 n_a); ``dc`` becomes dc<t-1>.
+    """Finish one step's gate gradients ``dg`` (4 n_a, m); ``dc`` becomes dc<t-1>.
 
-    ``da`` and ``dc`` (m, n_a) are the gradients reaching a<t> and c<t>; ``dg`` and
+    ``da`` and ``dc`` (n_a, m) are the gradients reaching a<t> and c<t>; ``dg`` and
     ``q`` hold the step's factors from :func:`_gate_factors`; ``f`` is its forget gate.
     """
-    m, n_a = da.shape
-    dg[:, :n_a] *= da  # output gate
+    n_a, m = da.shape
+    dg[:n_a] *= da  # output gate
     np.multiply(da, q, out=work)
     dc += work  # the path through a<t> = o tanh(c<t>)
-    dg[:, n_a:].reshape(m, 3, n_a)[...] *= dc[:, None, :]  # forget, update, candidate
+    forget_update_candidate = dg[n_a:].reshape(3, n_a, m)
+    forget_update_candidate *= dc
     dc *= f
 
 
 CHUNK_BYTES = 2**18  #: gate factors are computed for chunks of steps this small
 
 
-def _lstm_block_backward(t0, t1, da_block, gates, c, dg, q, wa, carried):
+def _lstm_block_backward(t0, t1, da_block, gates, c, dg, q, wa_t, carried):
     """Backward through steps t1 - 1 down to t0, writing their gate gradients into ``dg``.
 
     ``carried`` = (da_next, dc, work): the gradients reaching a<t> and c<t> from the
-    steps after, updated in place, and scratch room, all (m, n_a). The gate factors
+    steps after, updated in place, and scratch room, all (n_a, m). The gate factors
     are computed a chunk of steps at a time: one call for many small steps, and for
     big ones chunks that stay in cache while the steps use them.
     """
     da_next, dc, work = carried
-    m, k = gates.shape[1:]
+    k, m = gates.shape[1:]
     chunk = max(1, CHUNK_BYTES // (m * k * gates.itemsize))
     for s1 in range(t1, t0, -chunk):
         s0 = max(t0, s1 - chunk)
@@ -500,8 +513,8 @@ def _lstm_block_backward(t0, t1, da_block, gates, c, dg, q, wa, carried):
                       q[s0 - t0 : s1 - t0])
         for t in reversed(range(s0, s1)):
             da_next += da_block[t - t0]
-            _lstm_step_backward(da_next, dc, dg[t - t0], q[t - t0], gates[t, :, k // 4 : k // 2], work)
-            np.matmul(dg[t - t0], wa, out=da_next)
+            _lstm_step_backward(da_next, dc, dg[t - t0], q[t - t0], gates[t, k // 4 : k // 2], work)
+            np.matmul(wa_t, dg[t - t0], out=da_next)
 
 
 def _split_lstm_gradients(dw, n_a):
@@ -560,18 +573,21 @@ def lstm_backward(da, caches):
     >>> all(np.allclose(gradients[k], reference[k], rtol=0, atol=1e-12) for k in reference)
     True
     """
-    n_a = caches.c.shape[2] if isinstance(caches, FusedLSTMCache) else None
-    da = _check_gradient(da, caches, FusedLSTMCache, n_a)
-    dtype = np.result_type(da, caches.z)  # as float_dtype: the cache is floating
-    z, c, gates, w = (array.astype(dtype, copy=False) for array in caches)
-    (_, m, T_x), n_x = da.shape, w.shape[1] - n_a - 1
-    wa, wx = w[:, :n_a], w[:, n_a:-1]  # views: BLAS reads them in place
+    da = _check_gradient(da, caches, FusedLSTMCache)
+    dtype = np.result_type(da, caches.h)  # as float_dtype: the cache is floating
+    h, c, gates, x1, w = (array.astype(dtype, copy=False) for array in caches)
+    (n_a, m, T_x), n_x, k = da.shape, x1.shape[0] - 1, w.shape[0]
+    wa_t, wx_t = w[:, :n_a].T, w[:, n_a:-1].T  # transposed views: no copies
     dw, dx = np.zeros_like(w), np.empty((n_x, m, T_x), dtype=dtype)
-    da_next, dc, work = (np.zeros((m, n_a), dtype=dtype) for _ in range(3))  # into a<t>, c<t>
-    widths = (4 * n_a, n_a, n_a, n_x)
-    _, blocks, (dg, q, da_buffer, dx_buffer) = _backward_buffers(T_x, m, widths, dtype)
+    da_next, dc, work = (np.zeros((n_a, m), dtype=dtype) for _ in range(3))  # into a<t>, c<t>
+    # q and the block of da are only needed inside a block's loop; after it, the same
+    # memory holds the block's inputs as rows for the weight-gradient products
+    widths = (k, k, max(2 * n_a, n_x + 1))
+    size, blocks, (dg, dg_rows, shared) = _backward_buffers(T_x, m, widths, dtype)
+    dg, q, da_buffer = dg.reshape(size, k, m), shared[: size * n_a * m], shared[size * n_a * m :]
+    q, buffers = q.reshape(size, n_a, m), (dg_rows, shared)
     for t0, t1 in blocks:
         da_block = _time_major(da, t0, t1, da_buffer)
-        _lstm_block_backward(t0, t1, da_block, gates, c, dg, q, wa, (da_next, dc, work))
-        _block_gradients(dg[: t1 - t0], z[t0:t1], wx, dw, dx[:, :, t0:t1], dx_buffer.reshape(-1, n_x))
-    return {"dx": dx, "da0": da_next.T.copy(), **_split_lstm_gradients(dw, n_a)}
+        _lstm_block_backward(t0, t1, da_block, gates, c, dg, q, wa_t, (da_next, dc, work))
+        _block_gradients(dg[: t1 - t0], h[t0:t1], x1[:, t0:t1], wx_t, dw, dx[:, :, t0:t1], buffers)
+    return {"dx": dx, "da0": da_next, **_split_lstm_gradients(dw, n_a)}
