@@ -10,16 +10,17 @@ What changes inside, each step worth its own measurement in the book:
 * **stacked gates**: the LSTM's four gate matrices are one ``(4 n_a, ...)`` matrix,
   so a step makes one product instead of four;
 * **one input projection**: :math:`W_x x^{\langle t \rangle} + b` does not depend on
-  the recurrence, so it is computed for all steps by one call, before the loop;
+  the recurrence, so it is one wide product for a whole block of steps (the whole
+  sequence, unless it is long), before the loop;
 * **one weight-gradient product**: likewise :math:`dW = \sum_t dG^{\langle t \rangle}
   z^{\langle t \rangle T}` is one product per block of steps, after their loop;
 * **time-major layout**: arrays are ``(T_x, n, m)``, so that step t is the book's own
   ``(n, m)`` array, contiguous in memory, and so is each gate's block of rows in it;
 * **buffer reuse**: the loops write into memory allocated once, with ``out=``.
 
-Row t of the input array ``x1`` is :math:`[x^{\langle t \rangle}; 1]`, so that each
-bias is one more column of its weight matrix (and its gradient one more column of the
-weight gradient).
+The inputs are kept as ``x1``, whose slice ``x1[:, t]`` is :math:`[x^{\langle t \rangle};
+1]`: each bias is one more column of its weight matrix (and its gradient one more
+column of the weight gradient).
 """
 
 from typing import NamedTuple
@@ -69,8 +70,8 @@ def _time_major_inputs(x, dtype):
 def _input_projection(wx1, x1, out):
     """``[W_x | b] [x<t>; 1]`` for every step into ``out`` (T_x, rows of wx1, m).
 
-    One wide product per block of steps, whose result is then moved into place, step
-    after step; blocks keep the scratch memory small.
+    One wide product per block of steps, moved into place by one copy per block;
+    blocks keep the scratch memory small.
     """
     k, (_, T_x, m) = wx1.shape[0], x1.shape
     if T_x == 0:
@@ -128,11 +129,12 @@ BLOCK_BYTES = 2**21  #: backward buffers smaller than this are never split furth
 
 
 def _blocks(T_x, step_bytes):
-    """Block length and step ranges (t0, t1), last block first, for the backward pass.
+    """Block length and step ranges (t0, t1), last block first, for work done per block.
 
-    A block's gate gradients are kept for its weight-gradient product, so blocks
-    trade memory for fewer, larger products: a block holds an eighth of the
-    sequence, or more if that still fits in BLOCK_BYTES (``step_bytes`` per step).
+    A block's gate gradients are kept for its weight-gradient product (and a block's
+    input projection is one product), so blocks trade memory for fewer, larger
+    products: a block holds an eighth of the sequence, or more if that still fits in
+    BLOCK_BYTES (``step_bytes`` per step).
     """
     count = -(-T_x // max(-(-T_x // 8), BLOCK_BYTES // step_bytes, 1))
     size = -(-T_x // count)  # equal blocks, so that none is tiny
@@ -225,8 +227,8 @@ def rnn_forward(x, a0, parameters):
     The same equations as the loop of cells,
     :math:`a^{\langle t \rangle} = \tanh(W_{aa} a^{\langle t-1 \rangle} + W_{ax}
     x^{\langle t \rangle} + b_a)`, but :math:`W_{ax} x^{\langle t \rangle} + b_a` is
-    computed for every step by one product before the loop, and the output layer by
-    one product after it.
+    computed for a block of steps (usually all of them) by one product before the
+    loop, and the output layer for all steps by one call after it.
 
     Examples
     --------
@@ -281,7 +283,7 @@ def rnn_backward(da, caches):
     with :math:`dz^{\langle t \rangle}` kept for a block of steps,
     :math:`[dW_{aa} \,|\, dW_{ax} \,|\, db_a] = \sum_t dz^{\langle t \rangle}
     [a^{\langle t-1 \rangle} \,|\, x^{\langle t \rangle} \,|\, 1]` and
-    :math:`dx = W_{ax}^T dz` are one product each for the whole block.
+    :math:`dx = W_{ax}^T dz` take three products per block of steps.
 
     Examples
     --------
@@ -409,8 +411,8 @@ def lstm_forward(x, a0, parameters):
     -----
     With the gates stacked, :math:`G^{\langle t \rangle} = W [a^{\langle t-1 \rangle};
     x^{\langle t \rangle}; 1]` is split as :math:`W_a a^{\langle t-1 \rangle} + (W_x
-    x^{\langle t \rangle} + b)`; the bracket is one product for all steps, before
-    the loop. Then, as in the cell,
+    x^{\langle t \rangle} + b)`; the bracket is one product per block of steps
+    (usually all of them), before the loop. Then, as in the cell,
 
     .. math::
 
@@ -550,8 +552,9 @@ def lstm_backward(da, caches):
     :math:`da_{prev} = W_a^T dG^{\langle t \rangle}` for the four stacked gates at
     once. The gate gradients :math:`dG` of a block of steps are kept, so that the
     weight and bias gradients :math:`dW = \sum_t dG^{\langle t \rangle}
-    [a^{\langle t-1 \rangle}; x^{\langle t \rangle}; 1]^T` and :math:`dx = W_x^T dG`
-    are one product each per block.
+    [a^{\langle t-1 \rangle}; x^{\langle t \rangle}; 1]^T` (two products, one for
+    the columns of :math:`a^{\langle t-1 \rangle}`, one for the rest) and
+    :math:`dx = W_x^T dG` are made once per block.
 
     Examples
     --------
