@@ -177,7 +177,7 @@ def products_runner(model, problem):
     wide, step_out = np.empty((k, projection_size * m), dtype=dtype), np.empty((k, m), dtype=dtype)
     wa, wx1 = w[:, :n_a], w[:, n_a:]  # views, as the fused version reads them
     wa_t, wx_t = w[:, :n_a].T, w[:, n_a:-1].T
-    widths = (k, k, max((1 if model == "rnn" else 2) * n_a, n_x + 1))  # its backward buffers
+    widths = fused._backward_widths(model, n_a, n_x)  # its backward blocks, same length
     size, blocks = fused._blocks(T_x, m * sum(widths) * itemsize)
     dg, da_next = draw(size, k, m), np.empty((n_a, m), dtype=dtype)
     dg_rows, h_rows = draw(k, size * m), draw(n_a, size * m)

@@ -141,6 +141,20 @@ def _blocks(T_x, step_bytes):
     return size, [(t0, min(t0 + size, T_x)) for t0 in reversed(range(0, T_x, size))]
 
 
+def _backward_widths(kind, n_a, n_x):
+    """Rows per example of the backward buffers of one step, for ``kind`` "rnn" or "lstm".
+
+    First the gradients at the pre-activations (dz or dG), then room for them as
+    columns (``_rows_by_step``), then a buffer shared in turn by what the loop needs
+    (the block of da; for the LSTM also q) and what comes after it (the hidden states
+    as columns, then dx). For the RNN the block of da and the copy of dz take turns in
+    the second buffer.
+    """
+    if kind == "rnn":
+        return n_a, n_a, max(n_a, n_x + 1)
+    return 4 * n_a, 4 * n_a, max(2 * n_a, n_x + 1)
+
+
 def _backward_buffers(T_x, m, widths, dtype):
     """The block length, the blocks, and one flat buffer per width, room for a block."""
     size, blocks = _blocks(T_x, m * sum(widths) * np.dtype(dtype).itemsize)
@@ -178,7 +192,8 @@ def _block_gradients(dg, h, x1, wx_t, dw, dx, buffers):
     dg_rows = _rows_by_step(dg, dg_buffer)  # (k, B m)
     dw[:, :n_a] += dg_rows @ _rows_by_step(h, z_buffer).T
     dw[:, n_a:] += dg_rows @ x1.reshape(-1, B * m).T  # inputs and biases
-    dx_rows = np.matmul(wx_t, dg_rows, out=z_buffer[: n_x * B * m].reshape(n_x, B * m))
+    dx_rows = z_buffer[: n_x * B * m].reshape(n_x, B * m)
+    np.matmul(wx_t, dg_rows, out=dx_rows)
     np.copyto(dx, dx_rows.reshape(n_x, B, m).transpose(0, 2, 1))
 
 
@@ -311,8 +326,8 @@ def rnn_backward(da, caches):
     waa_t, wx_t = w[:, :n_a].T, w[:, n_a:-1].T  # transposed views: no copies
     dw, dx = np.zeros_like(w), np.empty((n_x, m, T_x), dtype=dtype)
     da_next = np.zeros((n_a, m), dtype=dtype)  # gradient reaching a<t> through step t+1
-    size, blocks, (dz, da_buffer, rows_buffer) = _backward_buffers(
-        T_x, m, (n_a, n_a, max(n_a, n_x + 1)), dtype)
+    widths = _backward_widths("rnn", n_a, n_x)
+    size, blocks, (dz, da_buffer, rows_buffer) = _backward_buffers(T_x, m, widths, dtype)
     dz = dz.reshape(size, n_a, m)
     buffers = (da_buffer, rows_buffer)  # da_buffer is free again once a block's loop ends
     for t0, t1 in blocks:
@@ -322,7 +337,8 @@ def rnn_backward(da, caches):
             da_next += da_block[t - t0]
             dz[t - t0] *= da_next  # gradient at tanh's argument
             np.matmul(waa_t, dz[t - t0], out=da_next)
-        _block_gradients(dz[: t1 - t0], h[t0:t1], x1[:, t0:t1], wx_t, dw, dx[:, :, t0:t1], buffers)
+        _block_gradients(dz[: t1 - t0], h[t0:t1], x1[:, t0:t1], wx_t, dw,
+                         dx[:, :, t0:t1], buffers)
     return {"dx": dx, "da0": da_next, "dWax": dw[:, n_a:-1].copy(),
             "dWaa": dw[:, :n_a].copy(), "dba": dw[:, -1:].copy()}
 
@@ -375,7 +391,7 @@ def _lstm_step(g, c_prev, c_next, a_next, work):
 
 def _lstm_recurrence(h, c, gates, wa):
     """Run the steps in order; only the product with a<t-1> remains inside the loop."""
-    recurrent = np.empty(gates.shape[1:], dtype=gates.dtype)  # (4 n_a, m), reused every step
+    recurrent = np.empty(gates.shape[1:], dtype=gates.dtype)  # (4 n_a, m), reused
     work = np.empty_like(c[0])  # (n_a, m)
     for t in range(gates.shape[0]):
         np.matmul(wa, h[t], out=recurrent)
@@ -442,10 +458,12 @@ def lstm_forward(x, a0, parameters):
     w = _stack_gates(p, dtype)  # (4 n_a, n_a + n_x + 1)
     halved = _halve_sigmoid_rows(w)
     x1 = _time_major_inputs(x, dtype)
-    gates = _input_projection(halved[:, n_a:], x1, np.empty((T_x, 4 * n_a, m), dtype=dtype))
-    h, c = np.empty((T_x + 1, n_a, m), dtype=dtype), np.zeros((T_x + 1, n_a, m), dtype=dtype)
+    gates = np.empty((T_x, 4 * n_a, m), dtype=dtype)
+    _input_projection(halved[:, n_a:], x1, out=gates)  # views of w: BLAS reads them
+    h = np.empty((T_x + 1, n_a, m), dtype=dtype)
+    c = np.zeros((T_x + 1, n_a, m), dtype=dtype)
     h[0] = a0
-    _lstm_recurrence(h, c, gates, halved[:, :n_a])  # views of w: BLAS reads them in place
+    _lstm_recurrence(h, c, gates, halved[:, :n_a])
     y = _output_layer(h[1:], p["Wy"], p["by"])
     cache = FusedLSTMCache(h, c, gates, x1, w)
     return _read_only_states(h[1:]), y, _read_only_states(c[1:]), cache
@@ -515,7 +533,8 @@ def _lstm_block_backward(t0, t1, da_block, gates, c, dg, q, wa_t, carried):
                       q[s0 - t0 : s1 - t0])
         for t in reversed(range(s0, s1)):
             da_next += da_block[t - t0]
-            _lstm_step_backward(da_next, dc, dg[t - t0], q[t - t0], gates[t, k // 4 : k // 2], work)
+            forget = gates[t, k // 4 : k // 2]
+            _lstm_step_backward(da_next, dc, dg[t - t0], q[t - t0], forget, work)
             np.matmul(wa_t, dg[t - t0], out=da_next)
 
 
@@ -582,15 +601,19 @@ def lstm_backward(da, caches):
     (n_a, m, T_x), n_x, k = da.shape, x1.shape[0] - 1, w.shape[0]
     wa_t, wx_t = w[:, :n_a].T, w[:, n_a:-1].T  # transposed views: no copies
     dw, dx = np.zeros_like(w), np.empty((n_x, m, T_x), dtype=dtype)
-    da_next, dc, work = (np.zeros((n_a, m), dtype=dtype) for _ in range(3))  # into a<t>, c<t>
-    # q and the block of da are only needed inside a block's loop; after it, the same
-    # memory holds the block's inputs as rows for the weight-gradient products
-    widths = (k, k, max(2 * n_a, n_x + 1))
-    size, blocks, (dg, dg_rows, shared) = _backward_buffers(T_x, m, widths, dtype)
-    dg, q, da_buffer = dg.reshape(size, k, m), shared[: size * n_a * m], shared[size * n_a * m :]
-    q, buffers = q.reshape(size, n_a, m), (dg_rows, shared)
+    # the gradients reaching a<t> and c<t>, and scratch room
+    da_next, dc, work = (np.zeros((n_a, m), dtype=dtype) for _ in range(3))
+    # q and the block of da are needed only inside a block's loop; after it, the
+    # same memory holds the block's hidden states as columns, then its dx
+    size, blocks, (dg, dg_rows, shared) = _backward_buffers(
+        T_x, m, _backward_widths("lstm", n_a, n_x), dtype)
+    dg = dg.reshape(size, k, m)
+    q = shared[: size * n_a * m].reshape(size, n_a, m)
+    da_buffer = shared[size * n_a * m :]
     for t0, t1 in blocks:
         da_block = _time_major(da, t0, t1, da_buffer)
-        _lstm_block_backward(t0, t1, da_block, gates, c, dg, q, wa_t, (da_next, dc, work))
-        _block_gradients(dg[: t1 - t0], h[t0:t1], x1[:, t0:t1], wx_t, dw, dx[:, :, t0:t1], buffers)
+        carried = (da_next, dc, work)
+        _lstm_block_backward(t0, t1, da_block, gates, c, dg, q, wa_t, carried)
+        _block_gradients(dg[: t1 - t0], h[t0:t1], x1[:, t0:t1], wx_t, dw,
+                         dx[:, :, t0:t1], (dg_rows, shared))
     return {"dx": dx, "da0": da_next, **_split_lstm_gradients(dw, n_a)}
