@@ -4,11 +4,22 @@ The public functions keep the names, arguments, dictionary keys and return value
 of the course notebook "Building your Recurrent Neural Network - Step by Step".
 """
 
-from . import charmodel, course, experiments, fused, gates, gradcheck, output, train
+from . import (
+    charmodel,
+    course,
+    experiments,
+    fused,
+    gates,
+    gradcheck,
+    model,
+    output,
+    parameters,
+    sampling,
+    train,
+)
 from .activations import sigmoid, softmax
 from .backward import lstm_backward, lstm_cell_backward, rnn_backward, rnn_cell_backward
 from .cell import LSTMCache, RNNCache, lstm_cell_forward, rnn_cell_forward
-from .output import lstm_model_loss_and_grads, rnn_model_loss_and_grads
 from .sequence import SequenceCache, lstm_forward, rnn_forward
 
 __version__ = "0.1.0"
@@ -20,7 +31,10 @@ __all__ = [
     "fused",
     "gates",
     "gradcheck",
+    "model",
     "output",
+    "parameters",
+    "sampling",
     "train",
     "sigmoid",
     "softmax",
@@ -32,8 +46,6 @@ __all__ = [
     "rnn_backward",
     "lstm_cell_backward",
     "lstm_backward",
-    "rnn_model_loss_and_grads",
-    "lstm_model_loss_and_grads",
     "RNNCache",
     "LSTMCache",
     "SequenceCache",
