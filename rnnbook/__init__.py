@@ -4,10 +4,11 @@ The public functions keep the names, arguments, dictionary keys and return value
 of the course notebook "Building your Recurrent Neural Network - Step by Step".
 """
 
-from . import charmodel, course, experiments, fused, gates, gradcheck, output, train
+from . import charmodel, course, experiments, fused, gates, gradcheck, grader, output, train
 from .activations import sigmoid, softmax
 from .backward import lstm_backward, lstm_cell_backward, rnn_backward, rnn_cell_backward
 from .cell import LSTMCache, RNNCache, lstm_cell_forward, rnn_cell_forward
+from .grader import check
 from .output import lstm_model_loss_and_grads, rnn_model_loss_and_grads
 from .sequence import SequenceCache, lstm_forward, rnn_forward
 
@@ -20,6 +21,7 @@ __all__ = [
     "fused",
     "gates",
     "gradcheck",
+    "grader",
     "output",
     "train",
     "sigmoid",
@@ -34,6 +36,7 @@ __all__ = [
     "lstm_backward",
     "rnn_model_loss_and_grads",
     "lstm_model_loss_and_grads",
+    "check",
     "RNNCache",
     "LSTMCache",
     "SequenceCache",

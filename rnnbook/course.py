@@ -499,9 +499,9 @@ def run_case(function_name, implementation=None):
     """
     impl = implementation or importlib.import_module("rnnbook")
     case = globals()[function_name + "_case"]()
-    if function_name in _RETURN_NAMES:
+    if function_name in RETURN_NAMES:
         return dict(
-            zip(_RETURN_NAMES[function_name], getattr(impl, function_name)(**case), strict=True)
+            zip(RETURN_NAMES[function_name], getattr(impl, function_name)(**case), strict=True)
         )
     forward_name = function_name.replace("backward", "forward")
     upstream = {k: case.pop(k) for k in ("da_next", "dc_next", "da") if k in case}
@@ -509,7 +509,9 @@ def run_case(function_name, implementation=None):
     return getattr(impl, function_name)(*upstream.values(), cache)
 
 
-_RETURN_NAMES = {
+# The names under which the notebook prints each forward function's return values,
+# in return order; the last one is the cache.
+RETURN_NAMES = {
     "rnn_cell_forward": ("a_next", "yt_pred", "cache"),
     "rnn_forward": ("a", "y_pred", "caches"),
     "lstm_cell_forward": ("a_next", "c_next", "yt", "cache"),
