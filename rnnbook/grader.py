@@ -35,13 +35,13 @@ from .cell import LSTMCache, lstm_cell_forward, rnn_cell_forward
 from .sequence import lstm_forward, rnn_forward
 from .train import model_kind
 
-#: Prefix of the links in reports. Empty: relative to a page of the built book, where
-#: every chapter is ``docs/<page>.html``; set it to the address the book is served at
-#: (e.g. ``"http://127.0.0.1:8000/docs/"``) to follow the links from elsewhere.
+#: Prefix of the links in reports, empty for links relative to a page of the book
+#: (every chapter is ``docs/<page>.html``). Set it to the address the book is served
+#: at, e.g. ``"http://127.0.0.1:8000/docs/"``, to follow the links from elsewhere.
 BOOK_URL = ""
 
-#: ``(n_x, n_a, n_y, m, T_x)`` of the random problems: m = 1, T_x = 1 and n_x != n_a
-#: all appear. The package's own tests use the same list.
+#: The sizes ``(n_x, n_a, n_y, m, T_x)`` of the random problems, among them m = 1,
+#: T_x = 1 and n_x != n_a. The package's own tests use the same list.
 SHAPES = [
     (3, 5, 2, 4, 3),
     (1, 1, 1, 1, 1),
@@ -386,7 +386,7 @@ def _bptt(da, caches, *, step_back, feed="both", carry_c=True, totals=_summed):
 
 
 def _steps_from_x(da, caches):
-    """``lstm_backward`` with T_x read from ``x``: its first ``da[:, :, t]`` is past da's end."""
+    """``lstm_backward`` with T_x read from ``x``: its first ``da[:, :, t]`` may be past da."""
     for t in reversed(range(caches[1].shape[2])):
         da[:, :, t]  # noqa: B018 - the index the learner's loop reads first
     return lstm_backward(da, caches)
@@ -527,7 +527,9 @@ _MISTAKE_TEXTS = {
 
 # fmt: on
 
-#: Every mistake :func:`check` can recognise, by key.
+#: Every mistake that :func:`check` can recognise, a :class:`KnownMistake` by key.
+#:
+#: :meta hide-value:
 MISTAKES = {key: KnownMistake(key, *texts) for key, texts in _MISTAKE_TEXTS.items()}
 
 # fmt: off
@@ -553,9 +555,11 @@ _GATE_MISTAKES = {
             ot * (1 - np.tanh(c_next) ** 2) * da_next,
         "tanh-slope-of-c": lambda da_next, dc_next, c_next, ot:
             dc_next + ot * (1 - c_next**2) * da_next},
-    "output_gate_grad": {"output-gate-slope": lambda da_next, c_next, ot: da_next * np.tanh(c_next)},
-    "candidate_grad": {"candidate-double-tanh": lambda dc, it, cct: dc * it * (1 - np.tanh(cct) ** 2),
-                       "candidate-slope": lambda dc, it, cct: dc * it},
+    "output_gate_grad": {
+        "output-gate-slope": lambda da_next, c_next, ot: da_next * np.tanh(c_next)},
+    "candidate_grad": {
+        "candidate-double-tanh": lambda dc, it, cct: dc * it * (1 - np.tanh(cct) ** 2),
+        "candidate-slope": lambda dc, it, cct: dc * it},
     "update_gate_grad": {"update-gate-slope": lambda dc, it, cct: dc * cct},
     "forget_gate_grad": {"forget-gate-slope": lambda dc, c_prev, ft: dc * c_prev},
     "prev_cell_state_grad": {},
@@ -576,8 +580,10 @@ _GATES = {
                         lambda q, c: np.concatenate([q["ot"] * np.tanh(c), c]), "da_dc_next"),
     "output_gate_grad": (("da_next", "c_next", "ot"), "dot", "zo",
                          lambda q, z: sigmoid(z) * np.tanh(q["c_next"]), "da_next"),
-    "candidate_grad": (("dc", "it", "cct"), "dcct", "zc", lambda q, z: q["it"] * np.tanh(z), "dc"),
-    "update_gate_grad": (("dc", "it", "cct"), "dit", "zi", lambda q, z: sigmoid(z) * q["cct"], "dc"),
+    "candidate_grad": (("dc", "it", "cct"), "dcct", "zc",
+                       lambda q, z: q["it"] * np.tanh(z), "dc"),
+    "update_gate_grad": (("dc", "it", "cct"), "dit", "zi",
+                         lambda q, z: sigmoid(z) * q["cct"], "dc"),
     "forget_gate_grad": (("dc", "c_prev", "ft"), "dft", "zf",
                          lambda q, z: sigmoid(z) * q["c_prev"], "dc"),
     "prev_cell_state_grad": (("dc", "ft"), "dc_prev", "c_prev", lambda q, c: q["ft"] * c, "dc"),
@@ -590,7 +596,7 @@ _GATES = {
 
 
 def _package_gradcheck(checker):
-    """Run ``checker`` (a ``rnnbook.gradcheck.check_*``) on a case, with the learner's backward."""
+    """``checker`` (a ``rnnbook.gradcheck.check_*``) run on the learner's backward pass."""
     names = [n for n in inspect.signature(checker).parameters if n not in ("h", "backward")]
     return lambda case, learner: checker(*(case[n] for n in names), backward=learner)
 
@@ -602,8 +608,9 @@ def _gate_gradcheck(name):
     def errors(case, learner):
         q = _gate_quantities(case)
         gradient = learner(*(q[key] for key in keys))[result]
-        found = gradcheck.gradient_errors(lambda **value: loss(q, value[point]),
-                                          {point: q[point]}, q[upstream], {"d" + point: gradient})
+        found = gradcheck.gradient_errors(
+            lambda **value: loss(q, value[point]), {point: q[point]}, q[upstream],
+            {"d" + point: gradient})
         return {result: found["d" + point]}
 
     return errors
@@ -622,9 +629,9 @@ class _Spec(NamedTuple):
     arguments: object  # case -> the function's positional arguments, course layout
     reference: object  # rnnbook's version
     names: tuple  # names of the outputs (a dict result names its own)
-    printed: list = None  # the course's printed values, corrected where wrong
-    gradients: object = None  # (case, learner) -> {gradient: relative error}
-    mistakes: dict = {}  # key of MISTAKES -> the function with that mistake built in
+    printed: list  # the course's printed values, corrected where wrong; or None
+    gradients: object  # (case, learner) -> {gradient: relative error}; None for a forward
+    mistakes: dict  # key of MISTAKES -> the function with that mistake built in
 
 
 def _gate_spec(name):
@@ -655,7 +662,8 @@ _SPECS = {
         course.EXPECTED["lstm_cell_forward"], None, _LSTM_CELL_MISTAKES),
     "lstm_forward": _Spec(
         "lstm", course.lstm_forward_case, _sequence_case, _inputs(*_SEQUENCE_INPUTS),
-        lstm_forward, course.RETURN_NAMES["lstm_forward"], course.EXPECTED["lstm_forward"], None,
+        lstm_forward, course.RETURN_NAMES["lstm_forward"], course.EXPECTED["lstm_forward"],
+        None,
         {key: partial(_unrolled, step) for key, step in _LSTM_CELL_MISTAKES.items()}),
     "rnn_cell_backward": _Spec(
         "rnn", course.rnn_cell_backward_case, _cell_case,
@@ -693,8 +701,8 @@ _SPECS = {
 }
 # fmt: on
 
-#: The names :func:`check` grades: the course's eight functions, then the gate
-#: derivatives of :mod:`rnnbook.gates`.
+#: The names that :func:`check` grades, the course's eight functions and then the
+#: gate derivatives of :mod:`rnnbook.gates`.
 GRADABLE = tuple(_SPECS)
 
 
@@ -789,7 +797,7 @@ def _values(outputs):
 
 
 def _library_files():
-    """Folders whose code is not the learner's: this package, the standard library, site-packages."""
+    """Folders whose code is not the learner's: rnnbook, the standard library, site-packages."""
     paths = sysconfig.get_paths()
     folders = {paths[key] for key in ("stdlib", "platstdlib", "purelib", "platlib")}
     return tuple(str(Path(f).resolve()) for f in folders | {str(Path(__file__).parent)})
@@ -859,7 +867,7 @@ def _difference(expected, got, path, tolerance=_AGREE, words=("expected", "got")
     down to arrays, compared with ``np.isclose(**tolerance)``.
     """
     if isinstance(expected, dict):
-        if not isinstance(got, dict) or list(got) != list(expected) and set(got) != set(expected):
+        if not isinstance(got, dict) or set(got) != set(expected):
             return f"{path}: {words[0]} {_kind(expected)}, {words[1]} {_kind(got)}"
         return _first(_difference(expected[key], got[key], f"{path}[{key!r}]", tolerance,
                                   words, field) for key in expected)
@@ -920,7 +928,8 @@ def _printed_difference(outputs, entries):
         try:
             (_, printed, got, agree), = course.compare(outputs, [entry])
         except Exception as error:  # e.g. an index that the learner's cache does not have
-            return f"{label} could not be read from the result ({type(error).__name__}: {error})"
+            return (f"{label} could not be read from the result "
+                    f"({type(error).__name__}: {error})")
         if not agree:
             return f"{label}: the course prints {_show(printed)}, got {_show(got)}"
     return ""
@@ -1093,7 +1102,7 @@ def _reproduces(mistake, spec, run):
 
 
 def _known_mistakes(spec, course_run, random_runs):
-    """The mistakes reproduced on the course's test case and on the first random problem failed."""
+    """The mistakes reproduced on the course's case and on the first random problem failed."""
     confirm = next((run for run in random_runs if _wrong(run)), None)
     if not _wrong(course_run) or confirm is None:
         return []
@@ -1174,21 +1183,20 @@ def check(fn, name=None):
 # The report as text and as HTML
 
 
-def _text_report(report):
+def _text_report(report, width=79):
     """Aligned plain text: a line per check, wrapped details, then the known mistakes."""
-    width = max(len(row.check) for row in report.rows)
+    name_width = max(len(row.check) for row in report.rows)
     marks = [f"{_MARKS[row.status]} {row.status}" for row in report.rows]
     mark_width = max(len(mark) for mark in marks)
-    indent = " " * (width + mark_width + 6)
+    indent = " " * (name_width + mark_width + 6)
     lines = [report.summary()]
     for row, mark in zip(report.rows, marks):
-        first, *rest = textwrap.wrap(row.detail, max(40, 100 - len(indent))) or [""]
-        lines.append(f"  {row.check:<{width}}  {mark:<{mark_width}}  {first}")
+        first, *rest = textwrap.wrap(row.detail, max(30, width - len(indent))) or [""]
+        lines.append(f"  {row.check:<{name_width}}  {mark:<{mark_width}}  {first}")
         lines += [indent + more for more in rest]
     for mistake in report.mistakes:
-        lines += ["", *textwrap.wrap(f"Known mistake: your code {mistake.what}.", 88,
-                                     subsequent_indent="  "),
-                  f"  Read: {mistake.section} ({mistake.url})"]
+        lines += ["", *textwrap.wrap(f"Known mistake: your code {mistake.what}.", width),
+                  f"Read: {mistake.section}", f"      {mistake.url}"]
     if report.warnings:
         lines += ["", "Warnings raised by your code:", *(f"  {w}" for w in report.warnings)]
     return "\n".join(lines)
@@ -1211,14 +1219,16 @@ def _html_mark(status):
 def _html_report(report):
     """A small HTML table, with the known mistakes and warnings below it."""
     esc = html.escape
-    head = "".join(f'<th style="{_CELL}">{title}</th>' for title in ("check", "result", "details"))
-    rows = "".join(f'<tr><td style="{_CELL}">{esc(row.check)}</td>'
+    head = "".join(f'<th style="{_CELL}">{title}</th>'
+                   for title in ("check", "result", "details"))
+    rows = "".join(f'<tr><td style="{_CELL};white-space:nowrap">{esc(row.check)}</td>'
                    f'<td style="{_CELL}">{_html_mark(row.status)}</td>'
                    f'<td style="{_CELL}">{esc(row.detail)}</td></tr>' for row in report.rows)
-    parts = [f'<div class="rnnbook-check"><p><strong>{esc(report.summary())}</strong></p>',
+    parts = [f'<div class="rnnbook-report"><p><strong>{esc(report.summary())}</strong></p>',
              f'<table style="border-collapse:collapse;color:inherit;background:transparent">'
              f"<thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>"]
-    parts += [f"<p><strong>Known mistake:</strong> your code {esc(m.what)}. Read "
+    parts += [f'<p style="margin-top:0.8em"><strong>Known mistake:</strong> your code '
+              f"{esc(m.what)}. Read "
               f'<a href="{esc(m.url)}">{esc(m.section)}</a>.</p>' for m in report.mistakes]
     if report.warnings:
         items = "".join(f"<li>{esc(w)}</li>" for w in report.warnings)
