@@ -750,16 +750,23 @@ def _kind(value):
     return f"a {type(value).__name__}"
 
 
+def _real(array):
+    """True for an array of real numbers (booleans and integers included)."""
+    return array.dtype == bool or np.issubdtype(array.dtype, np.integer) or np.issubdtype(
+        array.dtype, np.floating)
+
+
 def _array(name, value):
-    """``value`` as an array of numbers, or _BadResult naming ``name``."""
+    """``value`` as an array of real numbers, or _BadResult naming ``name``."""
     if value is None:
         raise _BadResult(f"{name} is None")
     try:
         array = np.asarray(value)
-    except (ValueError, TypeError) as error:
-        raise _BadResult(f"{name}: not an array ({error})") from None
-    if not (np.issubdtype(array.dtype, np.number) or array.dtype == bool):
-        raise _BadResult(f"{name}: expected an array of numbers, got {_kind(value)}")
+    except Exception as error:  # whatever the learner's object raises
+        raise _BadResult(f"{name}: not an array ({type(error).__name__}: {error})") from None
+    if not _real(array):
+        raise _BadResult(f"{name}: expected an array of real numbers, got {_kind(value)} "
+                         f"of {array.dtype}")
     return array
 
 
@@ -885,12 +892,12 @@ def _array_difference(expected, got, where, tolerance, words):
     """The first entry of ``got`` not close to ``expected``, or a shape or type mismatch."""
     try:
         got = np.asarray(got)
-    except (ValueError, TypeError):
+    except Exception:  # whatever the learner's object raises
         return f"{where}: {words[0]} an array, {words[1]} {_kind(got)}"
     if got.shape != expected.shape:
         return f"{where}: {words[0]} shape {expected.shape}, {words[1]} {got.shape}"
-    if not (np.issubdtype(got.dtype, np.number) or got.dtype == bool):
-        return f"{where}: {words[0]} numbers, {words[1]} {got.dtype} values"
+    if not _real(got):
+        return f"{where}: {words[0]} real numbers, {words[1]} {got.dtype} values"
     close = np.isclose(got, expected, equal_nan=True, **tolerance)
     if close.all():
         return ""

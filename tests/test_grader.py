@@ -634,6 +634,27 @@ def test_warnings_are_recorded_not_raised():
     assert "Warnings raised by your code:" in str(report)
 
 
+class Unreadable:
+    """A result whose conversion to an array raises."""
+
+    def __array__(self, *args, **kwargs):
+        raise RuntimeError("no array here")
+
+
+ODD_RESULTS = [None, 0, "text", [], {}, (None, None, None, None), (1, 2, 3, 4),
+               {"dx": "a"}, np.array(["a"]), np.ones(3, dtype=complex), object(),
+               Unreadable(), (Unreadable(),) * 4]
+
+
+@pytest.mark.parametrize("name", GRADABLE)
+def test_odd_results_fail_without_raising(name):
+    for result in ODD_RESULTS:
+        report = check(lambda *args, result=result: result, name=name)
+        assert not report.passed
+        assert row(report, "course's test case").status == "failed"
+        str(report), report._repr_html_()
+
+
 def test_keyboard_interrupt_is_not_swallowed():
     def rnn_cell_forward(xt, a_prev, parameters):
         raise KeyboardInterrupt
