@@ -692,11 +692,3 @@ def test_html_report_says_each_result_in_words():
 
 def test_report_is_a_report():
     assert isinstance(check(rnnbook.rnn_cell_forward), Report)
-
-
-@pytest.mark.book
-def test_every_mistake_links_to_an_existing_section(built_book):
-    for mistake in MISTAKES.values():
-        page, anchor = mistake.target.split("#")
-        html = built_book.page(page.removesuffix(".html")).read_text(encoding="utf-8")
-        assert f'id="{anchor}"' in html, mistake.target
