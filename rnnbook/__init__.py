@@ -11,6 +11,7 @@ from . import (
     fused,
     gates,
     gradcheck,
+    grader,
     model,
     output,
     parameters,
@@ -20,6 +21,7 @@ from . import (
 from .activations import sigmoid, softmax
 from .backward import lstm_backward, lstm_cell_backward, rnn_backward, rnn_cell_backward
 from .cell import LSTMCache, RNNCache, lstm_cell_forward, rnn_cell_forward
+from .grader import check
 from .sequence import SequenceCache, lstm_forward, rnn_forward
 
 __version__ = "0.1.0"
@@ -31,6 +33,7 @@ __all__ = [
     "fused",
     "gates",
     "gradcheck",
+    "grader",
     "model",
     "output",
     "parameters",
@@ -46,6 +49,7 @@ __all__ = [
     "rnn_backward",
     "lstm_cell_backward",
     "lstm_backward",
+    "check",
     "RNNCache",
     "LSTMCache",
     "SequenceCache",

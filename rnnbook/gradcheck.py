@@ -206,7 +206,8 @@ def _lstm_output(x, a0, T_x, **parameters):
     return lstm_forward(x, a0, parameters)[0][:, :, :T_x]
 
 
-def check_rnn_cell_backward(xt, a_prev, parameters, da_next, h=1e-5):
+def check_rnn_cell_backward(xt, a_prev, parameters, da_next, h=1e-5,
+                            backward=rnn_cell_backward):
     """Relative error of every gradient of :func:`~rnnbook.rnn_cell_backward`.
 
     Parameters
@@ -219,6 +220,9 @@ def check_rnn_cell_backward(xt, a_prev, parameters, da_next, h=1e-5):
         Upstream gradient.
     h : float, optional
         Finite-difference step.
+    backward : callable, optional
+        The backward pass to check, called like :func:`~rnnbook.rnn_cell_backward`
+        (default: that function).
 
     Returns
     -------
@@ -233,12 +237,12 @@ def check_rnn_cell_backward(xt, a_prev, parameters, da_next, h=1e-5):
     >>> max(errors.values()) < 1e-7
     True
     """
-    gradients = rnn_cell_backward(da_next, rnn_cell_forward(xt, a_prev, parameters)[2])
+    gradients = backward(da_next, rnn_cell_forward(xt, a_prev, parameters)[2])
     inputs = {"xt": xt, "a_prev": a_prev, **parameters}
     return gradient_errors(_rnn_cell_output, inputs, da_next, gradients, h)
 
 
-def check_rnn_backward(x, a0, parameters, da, h=1e-5):
+def check_rnn_backward(x, a0, parameters, da, h=1e-5, backward=rnn_backward):
     """Relative error of every gradient of :func:`~rnnbook.rnn_backward`.
 
     Parameters
@@ -251,6 +255,9 @@ def check_rnn_backward(x, a0, parameters, da, h=1e-5):
         Upstream gradient of the hidden states.
     h : float, optional
         Finite-difference step.
+    backward : callable, optional
+        The backward pass to check, called like :func:`~rnnbook.rnn_backward`
+        (default: that function).
 
     Returns
     -------
@@ -265,13 +272,14 @@ def check_rnn_backward(x, a0, parameters, da, h=1e-5):
     >>> max(errors.values()) < 1e-7
     True
     """
-    gradients = rnn_backward(da, rnn_forward(x, a0, parameters)[2])
+    gradients = backward(da, rnn_forward(x, a0, parameters)[2])
     inputs = {"x": x, "a0": a0, **parameters}
     output = partial(_rnn_output, T_x=da.shape[2])
     return gradient_errors(output, inputs, da, gradients, h)
 
 
-def check_lstm_cell_backward(xt, a_prev, c_prev, parameters, da_next, dc_next, h=1e-5):
+def check_lstm_cell_backward(xt, a_prev, c_prev, parameters, da_next, dc_next, h=1e-5,
+                             backward=lstm_cell_backward):
     """Relative error of every gradient of :func:`~rnnbook.lstm_cell_backward`.
 
     Parameters
@@ -284,6 +292,9 @@ def check_lstm_cell_backward(xt, a_prev, c_prev, parameters, da_next, dc_next, h
         Upstream gradients of the hidden and the cell state.
     h : float, optional
         Finite-difference step.
+    backward : callable, optional
+        The backward pass to check, called like :func:`~rnnbook.lstm_cell_backward`
+        (default: that function).
 
     Returns
     -------
@@ -299,13 +310,13 @@ def check_lstm_cell_backward(xt, a_prev, c_prev, parameters, da_next, dc_next, h
     True
     """
     cache = lstm_cell_forward(xt, a_prev, c_prev, parameters)[3]
-    gradients = lstm_cell_backward(da_next, dc_next, cache)
+    gradients = backward(da_next, dc_next, cache)
     inputs = {"xt": xt, "a_prev": a_prev, "c_prev": c_prev, **parameters}
     dout = np.concatenate([da_next, dc_next])  # (2 n_a, m), matches _lstm_cell_output
     return gradient_errors(_lstm_cell_output, inputs, dout, gradients, h)
 
 
-def check_lstm_backward(x, a0, parameters, da, h=1e-5):
+def check_lstm_backward(x, a0, parameters, da, h=1e-5, backward=lstm_backward):
     """Relative error of every gradient of :func:`~rnnbook.lstm_backward`.
 
     Parameters
@@ -318,6 +329,9 @@ def check_lstm_backward(x, a0, parameters, da, h=1e-5):
         Upstream gradient of the hidden states.
     h : float, optional
         Finite-difference step.
+    backward : callable, optional
+        The backward pass to check, called like :func:`~rnnbook.lstm_backward`
+        (default: that function).
 
     Returns
     -------
@@ -332,7 +346,7 @@ def check_lstm_backward(x, a0, parameters, da, h=1e-5):
     >>> max(errors.values()) < 1e-7
     True
     """
-    gradients = lstm_backward(da, lstm_forward(x, a0, parameters)[3])
+    gradients = backward(da, lstm_forward(x, a0, parameters)[3])
     inputs = {"x": x, "a0": a0, **parameters}
     output = partial(_lstm_output, T_x=da.shape[2])
     return gradient_errors(output, inputs, da, gradients, h)
