@@ -15,7 +15,8 @@ def sigmoid(x):
     Parameters
     ----------
     x : array_like, any shape
-        Pre-activations.
+        Pre-activations, :math:`z` in the equations (the course names the argument
+        ``x``).
 
     Returns
     -------
@@ -24,9 +25,9 @@ def sigmoid(x):
 
     Notes
     -----
-    .. math:: \sigma(x) = \frac{1}{1 + e^{-x}} = \frac{e^{x}}{1 + e^{x}}
+    .. math:: \sigma(z) = \frac{1}{1 + e^{-z}} = \frac{e^{z}}{1 + e^{z}}
 
-    The first form is used where :math:`x \ge 0` and the second where :math:`x < 0`,
+    The first form is used where :math:`z \ge 0` and the second where :math:`z < 0`,
     so ``exp`` only ever sees non-positive arguments.
 
     Examples
@@ -49,7 +50,8 @@ def softmax(x):
     Parameters
     ----------
     x : array_like, shape (n_y, m)
-        Scores, one column per example.
+        Scores, one column per example: the pre-activations :math:`z` (for the
+        output layer, :math:`z_y`; the course names the argument ``x``).
 
     Returns
     -------
@@ -58,7 +60,7 @@ def softmax(x):
 
     Notes
     -----
-    .. math:: \operatorname{softmax}(x)_{ij} = \frac{e^{x_{ij} - \max_k x_{kj}}}{\sum_k e^{x_{kj} - \max_k x_{kj}}}
+    .. math:: \operatorname{softmax}(z)_{ij} = \frac{e^{z_{ij} - \max_k z_{kj}}}{\sum_k e^{z_{kj} - \max_k z_{kj}}}
 
     Subtracting each column's maximum leaves the result unchanged and keeps every
     exponent at most 0.

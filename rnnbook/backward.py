@@ -65,7 +65,9 @@ def rnn_cell_backward(da_next, cache):
     Parameters
     ----------
     da_next : ndarray, shape (n_a, m)
-        Gradient of the loss with respect to :math:`a^{\langle t \rangle}`.
+        The total gradient of the loss with respect to :math:`a^{\langle t \rangle}`,
+        :math:`da_{next}^{\langle t \rangle}`: from this step's output and from the
+        later steps.
     cache : RNNCache
         The cache returned by :func:`rnn_cell_forward`.
 
@@ -77,16 +79,16 @@ def rnn_cell_backward(da_next, cache):
 
     Notes
     -----
-    With :math:`dz = da_{next} \odot (1 - (a^{\langle t \rangle})^2)`, the gradient at
-    the argument of tanh:
+    With :math:`dz_a = da_{next} \odot (1 - (a^{\langle t \rangle})^2)`, the gradient
+    at :math:`z_a`, the argument of tanh:
 
     .. math::
 
-        dx^{\langle t \rangle} = W_{ax}^T dz, \quad
-        da^{\langle t-1 \rangle} = W_{aa}^T dz, \quad
-        dW_{ax} = dz \, x^{\langle t \rangle T}, \quad
-        dW_{aa} = dz \, a^{\langle t-1 \rangle T}, \quad
-        db_a = \textstyle\sum_{\text{columns}} dz
+        dx^{\langle t \rangle} = W_{ax}^T dz_a, \quad
+        da_{prev} = W_{aa}^T dz_a, \quad
+        dW_{ax} = dz_a \, x^{\langle t \rangle T}, \quad
+        dW_{aa} = dz_a \, a^{\langle t-1 \rangle T}, \quad
+        db_a = \textstyle\sum_{\text{columns}} dz_a
 
     Examples
     --------
@@ -107,13 +109,13 @@ def rnn_cell_backward(da_next, cache):
     cache = _as_cache(RNNCache, cache, "rnn")
     da_next = _upstream("da_next", da_next, cache.a_next)
     p = cache.parameters
-    dz = da_next * (1 - cache.a_next**2)  # (n_a, m), gradient at tanh's argument
+    dz_a = da_next * (1 - cache.a_next**2)  # (n_a, m), gradient at tanh's argument z_a
     return {
-        "dxt": p["Wax"].T @ dz,  # (n_x, m)
-        "da_prev": p["Waa"].T @ dz,  # (n_a, m)
-        "dWax": dz @ cache.xt.T,  # (n_a, n_x)
-        "dWaa": dz @ cache.a_prev.T,  # (n_a, n_a)
-        "dba": dz.sum(axis=1, keepdims=True),  # (n_a, 1)
+        "dxt": p["Wax"].T @ dz_a,  # (n_x, m)
+        "da_prev": p["Waa"].T @ dz_a,  # (n_a, m)
+        "dWax": dz_a @ cache.xt.T,  # (n_a, n_x)
+        "dWaa": dz_a @ cache.a_prev.T,  # (n_a, n_a)
+        "dba": dz_a.sum(axis=1, keepdims=True),  # (n_a, 1)
     }
 
 
@@ -148,9 +150,11 @@ def rnn_backward(da, caches):
     Parameters
     ----------
     da : ndarray, shape (n_a, m, T_x)
-        Gradient of the loss with respect to every hidden state, as the loss (for
-        example an output layer) sees it. ``T_x`` may be smaller than the forward
-        pass's: the loss then depends on the first ``T_x`` steps only.
+        The part of the gradient at every hidden state that reaches it directly,
+        :math:`da^{\langle t \rangle}` = ``da[:, :, t]``, as the loss (for example an
+        output layer) sees it; the part from the later steps is added here. ``T_x``
+        may be smaller than the forward pass's: the loss then depends on the first
+        ``T_x`` steps only.
     caches : SequenceCache
         The caches returned by :func:`rnn_forward`.
 
@@ -163,7 +167,7 @@ def rnn_backward(da, caches):
     Notes
     -----
     :math:`a^{\langle t \rangle}` reaches the loss directly and through every later
-    step, so the gradient fed to the cell at step t is the sum of both:
+    step, so the total gradient fed to the cell at step t is the sum of both parts:
 
     .. math:: da_{next}^{\langle t \rangle} = da^{\langle t \rangle} + da_{prev}^{\langle t+1 \rangle}
 
@@ -194,7 +198,7 @@ def rnn_backward(da, caches):
         key: np.zeros(first.parameters[key[1:]].shape, dtype=dtype)
         for key in ("dWax", "dWaa", "dba")
     }
-    da_prevt = np.zeros((n_a, m), dtype=dtype)
+    da_prevt = np.zeros((n_a, m), dtype=dtype)  # da_prev<t+1>: from step t+1 to a<t>
     for t in reversed(range(T_x)):
         step = rnn_cell_backward(da[:, :, t] + da_prevt, step_caches[t])
         dx[:, :, t], da_prevt = step["dxt"], step["da_prev"]
@@ -209,10 +213,13 @@ def lstm_cell_backward(da_next, dc_next, cache):
     Parameters
     ----------
     da_next : ndarray, shape (n_a, m)
-        Gradient of the loss with respect to :math:`a^{\langle t \rangle}`.
+        The total gradient of the loss with respect to :math:`a^{\langle t \rangle}`,
+        :math:`da_{next}^{\langle t \rangle}`: from this step's output and from the
+        later steps.
     dc_next : ndarray, shape (n_a, m)
-        Gradient of the loss with respect to :math:`c^{\langle t \rangle}` arriving
-        from step t+1 (zeros at the last step).
+        The part of the gradient at :math:`c^{\langle t \rangle}` arriving from step
+        t+1, :math:`dc_{next}^{\langle t \rangle}` (zeros at the last step); the part
+        through :math:`a^{\langle t \rangle}` is added here.
     cache : LSTMCache
         The cache returned by :func:`lstm_cell_forward`.
 
@@ -225,17 +232,20 @@ def lstm_cell_backward(da_next, dc_next, cache):
 
     Notes
     -----
-    The gate gradients come from :mod:`rnnbook.gates`. Every gate acts on the stacked
-    column :math:`z = [a^{\langle t-1 \rangle}; x^{\langle t \rangle}]`, so
+    The gradients :math:`dz_g` at the gates' pre-activations come from
+    :mod:`rnnbook.gates`. Every gate acts on the stacked column
+    :math:`\bar x^{\langle t \rangle} = [a^{\langle t-1 \rangle}; x^{\langle t \rangle}]`
+    (``concat``), so
 
     .. math::
 
-        dW_g = d\Gamma_g \, z^T, \quad db_g = \textstyle\sum_{\text{columns}} d\Gamma_g,
-        \quad dz = \sum_g W_g^T d\Gamma_g
+        dW_g = dz_g \, \bar x^{\langle t \rangle T}, \quad
+        db_g = \textstyle\sum_{\text{columns}} dz_g,
+        \quad d\bar x^{\langle t \rangle} = \sum_g W_g^T dz_g
 
     and ``da_prev``, ``dxt`` are the first ``n_a`` and the last ``n_x`` rows of
-    :math:`dz` (that is, :math:`W_g[:, :n_a]^T d\Gamma_g` and
-    :math:`W_g[:, n_a:]^T d\Gamma_g`).
+    :math:`d\bar x^{\langle t \rangle}` (``dconcat``; that is,
+    :math:`\sum_g W_g[:, :n_a]^T dz_g` and :math:`\sum_g W_g[:, n_a:]^T dz_g`).
 
     Examples
     --------
@@ -259,24 +269,24 @@ def lstm_cell_backward(da_next, dc_next, cache):
     dc_next = _upstream("dc_next", dc_next, c.c_next)
     n_a = c.a_next.shape[0]
     dc = cell_state_grad(da_next, dc_next, c.c_next, c.ot)  # (n_a, m)
-    gate_grads = {
+    gate_grads = {  # dz_f, dz_u, dz_c, dz_o under the course's letters
         "f": forget_gate_grad(dc, c.c_prev, c.ft),
         "i": update_gate_grad(dc, c.it, c.cct),
         "c": candidate_grad(dc, c.it, c.cct),
         "o": output_gate_grad(da_next, c.c_next, c.ot),
     }
-    z = np.concatenate([c.a_prev, c.xt])  # (n_a + n_x, m)
-    dz = sum(
-        c.parameters["W" + g].T @ dg for g, dg in gate_grads.items()
+    concat = np.concatenate([c.a_prev, c.xt])  # (n_a + n_x, m), x-bar = [a<t-1>; x<t>]
+    dconcat = sum(
+        c.parameters["W" + g].T @ dz_g for g, dz_g in gate_grads.items()
     )  # (n_a + n_x, m)
     gradients = {
-        "dxt": dz[n_a:],
-        "da_prev": dz[:n_a],
+        "dxt": dconcat[n_a:],
+        "da_prev": dconcat[:n_a],
         "dc_prev": prev_cell_state_grad(dc, c.ft),
     }
-    for g, dg in gate_grads.items():
-        gradients["dW" + g] = dg @ z.T  # (n_a, n_a + n_x)
-        gradients["db" + g] = dg.sum(axis=1, keepdims=True)  # (n_a, 1)
+    for g, dz_g in gate_grads.items():
+        gradients["dW" + g] = dz_g @ concat.T  # (n_a, n_a + n_x)
+        gradients["db" + g] = dz_g.sum(axis=1, keepdims=True)  # (n_a, 1)
     return gradients
 
 
@@ -286,7 +296,8 @@ def lstm_backward(da, caches):
     Parameters
     ----------
     da : ndarray, shape (n_a, m, T_x)
-        Gradient of the loss with respect to every hidden state. ``T_x`` may be
+        The part of the gradient at every hidden state that reaches it directly,
+        :math:`da^{\langle t \rangle}` = ``da[:, :, t]``. ``T_x`` may be
         smaller than the forward pass's: only the first ``T_x`` cached steps are
         used, and ``dx`` has ``T_x`` steps. (The course's test draws ``x`` with 7
         steps and ``da`` with 4; this reproduces it.)
@@ -302,7 +313,7 @@ def lstm_backward(da, caches):
     Notes
     -----
     Two gradients travel backwards through time: the hidden state's, added to the
-    loss's own gradient at each step, and the cell state's:
+    direct part at each step, and the cell state's:
 
     .. math::
 
@@ -335,8 +346,8 @@ def lstm_backward(da, caches):
         key: np.zeros(first.parameters[key[1:]].shape, dtype=dtype)
         for key in LSTM_PARAMETER_GRADS
     }
-    da_prevt = np.zeros((n_a, m), dtype=dtype)
-    dc_prevt = np.zeros((n_a, m), dtype=dtype)
+    da_prevt = np.zeros((n_a, m), dtype=dtype)  # da_prev<t+1>: from step t+1 to a<t>
+    dc_prevt = np.zeros((n_a, m), dtype=dtype)  # dc_prev<t+1>: from step t+1 to c<t>
     for t in reversed(range(T_x)):
         step = lstm_cell_backward(da[:, :, t] + da_prevt, dc_prevt, step_caches[t])
         dx[:, :, t], da_prevt, dc_prevt = step["dxt"], step["da_prev"], step["dc_prev"]

@@ -121,19 +121,21 @@ def lstm_cell_forward(xt, a_prev, c_prev, parameters):
 
     Notes
     -----
-    With :math:`z = [a^{\langle t-1 \rangle}; x^{\langle t \rangle}]`:
+    With the stacked column
+    :math:`\bar x^{\langle t \rangle} = [a^{\langle t-1 \rangle}; x^{\langle t \rangle}]`
+    (``concat``):
 
     .. math::
 
-        \Gamma_f &= \sigma(W_f z + b_f), \quad
-        \Gamma_u = \sigma(W_i z + b_i), \quad
-        \tilde c = \tanh(W_c z + b_c), \quad
-        \Gamma_o = \sigma(W_o z + b_o) \\
+        \Gamma_f &= \sigma(W_f \bar x^{\langle t \rangle} + b_f), \quad
+        \Gamma_u = \sigma(W_u \bar x^{\langle t \rangle} + b_u), \quad
+        \tilde c = \tanh(W_c \bar x^{\langle t \rangle} + b_c), \quad
+        \Gamma_o = \sigma(W_o \bar x^{\langle t \rangle} + b_o) \\
         c^{\langle t \rangle} &= \Gamma_f \odot c^{\langle t-1 \rangle} + \Gamma_u \odot \tilde c, \qquad
         a^{\langle t \rangle} = \Gamma_o \odot \tanh(c^{\langle t \rangle})
 
-    The update gate :math:`\Gamma_u` is stored under the key ``Wi``/``bi`` and the
-    cache field ``it``, as in the course.
+    The update gate's :math:`W_u`, :math:`b_u` and :math:`\Gamma_u` are stored under
+    the keys ``Wi``/``bi`` and the cache field ``it``, as in the course.
 
     Examples
     --------
@@ -154,11 +156,11 @@ def lstm_cell_forward(xt, a_prev, c_prev, parameters):
     array([0.5, 0.5, 0.5])
     """
     xt, a_prev, p, c_prev = check_step("lstm", xt, a_prev, parameters, c_prev)
-    z = np.concatenate([a_prev, xt])  # (n_a + n_x, m)
-    ft = sigmoid(p["Wf"] @ z + p["bf"])  # (n_a, m)
-    it = sigmoid(p["Wi"] @ z + p["bi"])
-    cct = np.tanh(p["Wc"] @ z + p["bc"])
-    ot = sigmoid(p["Wo"] @ z + p["bo"])
+    concat = np.concatenate([a_prev, xt])  # (n_a + n_x, m), x-bar = [a<t-1>; x<t>]
+    ft = sigmoid(p["Wf"] @ concat + p["bf"])  # (n_a, m)
+    it = sigmoid(p["Wi"] @ concat + p["bi"])
+    cct = np.tanh(p["Wc"] @ concat + p["bc"])
+    ot = sigmoid(p["Wo"] @ concat + p["bo"])
     c_next = ft * c_prev + it * cct
     a_next = ot * np.tanh(c_next)
     yt_pred = softmax(p["Wy"] @ a_next + p["by"])  # (n_y, m)

@@ -43,9 +43,9 @@ def scaled_parameters(kind, n_x, n_a, scale, rng, forget_bias=1.0):
         Input and hidden sizes. The output layer has one class and zero weights:
         these parameters are for studying the recurrence alone.
     scale : float
-        Every recurrent weight (``Waa``, and the columns of each gate weight that
-        multiply :math:`a^{\langle t-1 \rangle}`) is drawn from
-        :math:`\mathcal N(0, \text{scale}^2 / n_a)`.
+        The scale :math:`\rho`: every recurrent weight (``Waa``, and the columns of
+        each gate weight that multiply :math:`a^{\langle t-1 \rangle}`) is drawn from
+        :math:`\mathcal N(0, \rho^2 / n_a)`.
     rng : numpy.random.Generator or int
     forget_bias : float, optional
         The LSTM's ``bf``; other biases are 0.
@@ -58,9 +58,9 @@ def scaled_parameters(kind, n_x, n_a, scale, rng, forget_bias=1.0):
     Notes
     -----
     A random :math:`n_a \times n_a` matrix with entries of variance
-    :math:`s^2 / n_a` has its eigenvalues spread over a disc of radius about
-    :math:`s` (the circular law), so ``scale`` is roughly the largest factor by which
-    one step of the linear part of the recurrence stretches a vector. Input weights
+    :math:`\rho^2 / n_a` has its eigenvalues spread over a disc of radius about
+    :math:`\rho` (the circular law), so ``scale`` is roughly the factor by which
+    one step of the linear part of the recurrence stretches a vector in the long run. Input weights
     have variance :math:`1 / n_x`.
 
     Examples
@@ -90,7 +90,7 @@ def scaled_parameters(kind, n_x, n_a, scale, rng, forget_bias=1.0):
 class GradientDecay(NamedTuple):
     """Result of :func:`gradient_decay`."""
 
-    distance: np.ndarray  #: (T_x,) steps between the input and the loss, 0 .. T_x - 1
+    distance: np.ndarray  #: (T_x,) steps Delta t between the input and the loss, 0 .. T_x - 1
     scales: np.ndarray  #: (n_scales,) recurrent weight scales
     norms: dict  #: kind -> (n_scales, T_x) gradient norm at each distance, relative to 0
 
@@ -104,7 +104,7 @@ def _check_kinds(kinds):
 
 
 def _input_gradient_norms(kind, x, parameters, da):
-    """||dx^<t>|| at every step, listed from the last step back to the first."""
+    """||dx<t>|| at every step, listed from the last step back to the first."""
     a, _, _, caches = run(x, parameters)
     dx = MODELS[kind].backward(da, caches)["dx"]
     return np.linalg.norm(dx, axis=(0, 1))[::-1]  # (T_x,), index = distance to the loss
@@ -134,19 +134,19 @@ def gradient_decay(
     GradientDecay
         ``distance``, ``scales``, and ``norms``: for each model an array (n_scales, T_x)
         holding
-        :math:`\lVert dx^{\langle T_x - d \rangle} \rVert / \lVert dx^{\langle T_x
-        \rangle} \rVert` at distance :math:`d`.
+        :math:`r(\Delta t) = \lVert dx^{\langle T_x - \Delta t \rangle} \rVert /
+        \lVert dx^{\langle T_x \rangle} \rVert` at distance :math:`\Delta t`.
 
     Notes
     -----
     The inputs are standard normal, :math:`a^{\langle 0 \rangle} = 0`, and the loss is
-    :math:`\mathcal L = \sum v \odot a^{\langle T_x \rangle}` with a random
-    :math:`v`, so ``da`` is :math:`v` at the last step and 0 elsewhere. The gradient
-    reaching :math:`x^{\langle t \rangle}` has gone back through :math:`T_x - t`
-    steps. In the RNN each step multiplies it by
+    :math:`\mathcal L = \sum a^{\langle T_x \rangle} \odot da^{\langle T_x \rangle}`
+    with a random :math:`da^{\langle T_x \rangle}`, so ``da`` is random at the last
+    step and 0 elsewhere. The gradient reaching :math:`x^{\langle t \rangle}` has gone
+    back through :math:`T_x - t` steps. In the RNN each step multiplies it by
     :math:`W_{aa}^T \operatorname{diag}(1 - (a^{\langle t \rangle})^2)`; in the LSTM
     the cell-state path multiplies it by the forget gate only,
-    :math:`dc^{\langle t-1 \rangle} = \Gamma_f \odot dc^{\langle t \rangle}`.
+    :math:`dc^{\langle t-1 \rangle} = \Gamma_f^{\langle t \rangle} \odot dc^{\langle t \rangle}`.
     The same random draws are not shared between the models; each scale draws
     fresh weights.
 
@@ -264,9 +264,9 @@ class RecallResult(NamedTuple):
 
 
 def _train_recall(
-    kind, k, seed, n_a, n_steps, batch_size, learning_rate, forget_bias, sizes
+    kind, k, seed, n_a, n_steps, batch_size, learning_rate, forget_bias, sizes, n_test
 ):
-    """Train one model on the recall task; return its accuracy on 1000 fresh sequences."""
+    """Train one model on the recall task; return its accuracy on n_test fresh sequences."""
     n_symbols, n_distractors = sizes
     n_x = n_symbols + n_distractors
     init_rng = np.random.default_rng([seed, k, 1])
@@ -274,7 +274,7 @@ def _train_recall(
     data_rng = np.random.default_rng([seed, k, 0])  # the same batches for every model
     stream = (recall_task(k, batch_size, data_rng, *sizes) for _ in range(n_steps))
     parameters, _ = train_model(parameters, stream, learning_rate=learning_rate)
-    test = recall_task(k, 1000, np.random.default_rng([seed, k, 2]), *sizes)
+    test = recall_task(k, n_test, np.random.default_rng([seed, k, 2]), *sizes)
     return recall_accuracy(parameters, *test)
 
 
@@ -289,6 +289,7 @@ def long_dependency_accuracy(
     n_distractors=4,
     seed=0,
     kinds=None,
+    n_test=1000,
 ):
     r"""Train each model on "recall the first symbol after k distractors", for each k.
 
@@ -308,12 +309,14 @@ def long_dependency_accuracy(
     seed : int, optional
     kinds : sequence of str, optional
         The models to train (default: all of :data:`rnnbook.model.MODELS`).
+    n_test : int, optional
+        Fresh test sequences per k on which each trained model is scored.
 
     Returns
     -------
     RecallResult
-        ``ks``, each model's accuracy on 1000 fresh test sequences per k, and the
-        chance level ``1 / n_symbols``.
+        ``ks``, each model's accuracy on ``n_test`` fresh test sequences per k, and
+        the chance level ``1 / n_symbols``.
 
     Notes
     -----
@@ -321,9 +324,10 @@ def long_dependency_accuracy(
     :func:`rnnbook.model.loss_and_grads`): the only thing that helps is carrying the
     first symbol across the k distractors.
 
-    A forget gate held at :math:`f` keeps a fraction :math:`f^d` of the memory, and
-    of its gradient, after :math:`d` steps: about :math:`1 / (1 - f)` steps of
-    memory. :math:`b_f = 1` gives :math:`f = \sigma(1) \approx 0.73`, under 4 steps;
+    A forget gate held at :math:`\Gamma_f` keeps a fraction :math:`\Gamma_f^{\Delta t}`
+    of the memory, and of its gradient, after :math:`\Delta t` steps: about
+    :math:`1 / (1 - \Gamma_f)` steps of memory. :math:`b_f = 1` gives
+    :math:`\Gamma_f = \sigma(1) \approx 0.73`, under 4 steps;
     :math:`b_f = 3` gives :math:`\sigma(3) \approx 0.95`, about 20 steps, the
     order of the k's tested. Starting the forget gate at the timescale of the task
     is the idea of "chrono" initialisation (Tallec and Ollivier, 2018). The RNN has
@@ -339,8 +343,9 @@ def long_dependency_accuracy(
     """
     kinds = _check_kinds(kinds)
     ks = [check_size("ks", k) for k in ks]
+    n_test = check_size("n_test", n_test, 1)
     sizes = (n_symbols, n_distractors)
-    budget = (n_a, n_steps, batch_size, learning_rate, forget_bias, sizes)
+    budget = (n_a, n_steps, batch_size, learning_rate, forget_bias, sizes, n_test)
     accuracy = {
         kind: np.array([_train_recall(kind, k, seed, *budget) for k in ks]) for kind in kinds
     }

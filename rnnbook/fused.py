@@ -145,10 +145,10 @@ def _blocks(T_x, step_bytes):
 def _backward_widths(kind, n_a, n_x):
     """Rows per example of the backward buffers of one step, for ``kind`` "rnn" or "lstm".
 
-    First the gradients at the pre-activations (dz or dG), then room for them as
+    First the gradients at the pre-activations (dz_a or dG), then room for them as
     columns (``_rows_by_step``), then a buffer shared in turn by what the loop needs
     (the block of da; for the LSTM also q) and what comes after it (the hidden states
-    as columns, then dx). For the RNN the block of da and the copy of dz take turns in
+    as columns, then dx). For the RNN the block of da and the copy of dz_a take turns in
     the second buffer.
     """
     if kind == "rnn":
@@ -282,8 +282,9 @@ def rnn_backward(da, caches):
     Parameters
     ----------
     da : ndarray, shape (n_a, m, T_x)
-        Gradient of the loss with respect to every hidden state. ``T_x`` may be
-        smaller than the forward pass's: only the first ``T_x`` steps are used.
+        The part of the gradient at every hidden state that reaches it directly,
+        :math:`da^{\langle t \rangle}`. ``T_x`` may be smaller than the forward
+        pass's: only the first ``T_x`` steps are used.
     caches : FusedRNNCache
         The caches returned by :func:`rnn_forward`.
 
@@ -295,11 +296,11 @@ def rnn_backward(da, caches):
 
     Notes
     -----
-    Only :math:`da_{prev} = W_{aa}^T dz^{\langle t \rangle}` must run step by step;
-    with :math:`dz^{\langle t \rangle}` kept for a block of steps,
-    :math:`[dW_{aa} \,|\, dW_{ax} \,|\, db_a] = \sum_t dz^{\langle t \rangle}
+    Only :math:`da_{prev} = W_{aa}^T dz_a^{\langle t \rangle}` must run step by step;
+    with :math:`dz_a^{\langle t \rangle}` kept for a block of steps,
+    :math:`[dW_{aa} \,|\, dW_{ax} \,|\, db_a] = \sum_t dz_a^{\langle t \rangle}
     [a^{\langle t-1 \rangle} \,|\, x^{\langle t \rangle} \,|\, 1]` and
-    :math:`dx = W_{ax}^T dz` take three products per block of steps.
+    :math:`dx = W_{ax}^T dz_a` take three products per block of steps.
 
     Examples
     --------
@@ -326,19 +327,20 @@ def rnn_backward(da, caches):
     (n_a, m, T_x), n_x = da.shape, x1.shape[0] - 1
     waa_t, wx_t = w[:, :n_a].T, w[:, n_a:-1].T  # transposed views: no copies
     dw, dx = np.zeros_like(w), np.empty((n_x, m, T_x), dtype=dtype)
-    da_next = np.zeros((n_a, m), dtype=dtype)  # gradient reaching a<t> through step t+1
+    # da_prev<t+1> (from step t+1 to a<t>), then, once da<t> is added, da_next<t>
+    da_next = np.zeros((n_a, m), dtype=dtype)
     widths = _backward_widths("rnn", n_a, n_x)
-    size, blocks, (dz, da_buffer, rows_buffer) = _backward_buffers(T_x, m, widths, dtype)
-    dz = dz.reshape(size, n_a, m)
+    size, blocks, (dz_a, da_buffer, rows_buffer) = _backward_buffers(T_x, m, widths, dtype)
+    dz_a = dz_a.reshape(size, n_a, m)
     buffers = (da_buffer, rows_buffer)  # da_buffer is free again once a block's loop ends
     for t0, t1 in blocks:
         da_block = _time_major(da, t0, t1, da_buffer)
-        _tanh_derivative(h[t0 + 1 : t1 + 1], out=dz[: t1 - t0])
+        _tanh_derivative(h[t0 + 1 : t1 + 1], out=dz_a[: t1 - t0])
         for t in reversed(range(t0, t1)):
             da_next += da_block[t - t0]
-            dz[t - t0] *= da_next  # gradient at tanh's argument
-            np.matmul(waa_t, dz[t - t0], out=da_next)
-        _block_gradients(dz[: t1 - t0], h[t0:t1], x1[:, t0:t1], wx_t, dw,
+            dz_a[t - t0] *= da_next  # gradient at tanh's argument z_a
+            np.matmul(waa_t, dz_a[t - t0], out=da_next)
+        _block_gradients(dz_a[: t1 - t0], h[t0:t1], x1[:, t0:t1], wx_t, dw,
                          dx[:, :, t0:t1], buffers)
     return {"dx": dx, "da0": da_next, "dWax": dw[:, n_a:-1].copy(),
             "dWaa": dw[:, :n_a].copy(), "dba": dw[:, -1:].copy()}
@@ -357,7 +359,7 @@ def _stack_gates(p, dtype):
 def _halve_sigmoid_rows(w):
     r"""A copy of the stacked weights with the sigmoid gates' rows halved.
 
-    :math:`\sigma(s) = (1 + \tanh(s/2)) / 2`: with :math:`s/2` computed by the
+    :math:`\sigma(z) = (1 + \tanh(z/2)) / 2`: with :math:`z/2` computed by the
     products, one ``tanh`` call squashes all four gates.
     """
     halved = w.copy()
@@ -381,7 +383,7 @@ def _lstm_step(g, c_prev, c_next, a_next, work):
     np.tanh(g, out=g)
     sigmoid_gates = g[: 3 * c_prev.shape[0]]
     sigmoid_gates *= 0.5
-    sigmoid_gates += 0.5  # (1 + tanh(s/2)) / 2
+    sigmoid_gates += 0.5  # sigma(z) = (1 + tanh(z/2)) / 2
     o, f, i, cc = _split_gates(g)
     np.multiply(f, c_prev, out=c_next)
     np.multiply(i, cc, out=work)
@@ -558,8 +560,9 @@ def lstm_backward(da, caches):
     Parameters
     ----------
     da : ndarray, shape (n_a, m, T_x)
-        Gradient of the loss with respect to every hidden state. ``T_x`` may be
-        smaller than the forward pass's: only the first ``T_x`` steps are used.
+        The part of the gradient at every hidden state that reaches it directly,
+        :math:`da^{\langle t \rangle}`. ``T_x`` may be smaller than the forward
+        pass's: only the first ``T_x`` steps are used.
     caches : FusedLSTMCache
         The caches returned by :func:`lstm_forward`.
 
@@ -605,7 +608,8 @@ def lstm_backward(da, caches):
     (n_a, m, T_x), n_x, k = da.shape, x1.shape[0] - 1, w.shape[0]
     wa_t, wx_t = w[:, :n_a].T, w[:, n_a:-1].T  # transposed views: no copies
     dw, dx = np.zeros_like(w), np.empty((n_x, m, T_x), dtype=dtype)
-    # the gradients reaching a<t> and c<t>, and scratch room
+    # the gradients reaching a<t> and c<t> (da_next and dc, totals once a step adds
+    # its own parts), and scratch room
     da_next, dc, work = (np.zeros((n_a, m), dtype=dtype) for _ in range(3))
     # q and the block of da are needed only inside a block's loop; after it, the
     # same memory holds the block's hidden states as columns, then its dx

@@ -2,8 +2,10 @@ r"""LSTM gate derivatives, one function per quantity.
 
 Each function returns the gradient of the loss with respect to one quantity of a
 single LSTM step. For the gates and the candidate this is the gradient with
-respect to the *pre-activation* (the argument of :math:`\sigma` or :math:`\tanh`),
-which is what the weight and bias gradients need. All arrays are ``(n_a, m)``.
+respect to the *pre-activation* :math:`z_g` (the argument of :math:`\sigma` or
+:math:`\tanh`), :math:`dz_f, dz_u, dz_c, dz_o`, which is what the weight and bias
+gradients need; the course names them ``dft``, ``dit``, ``dcct``, ``dot``. All arrays
+are ``(n_a, m)``.
 
 The course notebook misprints equations (8)-(10); these are the correct forms, and
 the book's Errata appendix shows the difference by execution.
@@ -20,9 +22,9 @@ def cell_state_grad(da_next, dc_next, c_next, ot):
     Parameters
     ----------
     da_next : ndarray, shape (n_a, m)
-        Gradient with respect to :math:`a^{\langle t \rangle}`.
+        Total gradient with respect to :math:`a^{\langle t \rangle}`.
     dc_next : ndarray, shape (n_a, m)
-        Gradient with respect to :math:`c^{\langle t \rangle}` arriving from step t+1.
+        The part of the gradient at :math:`c^{\langle t \rangle}` arriving from step t+1.
     c_next : ndarray, shape (n_a, m)
         Cell state :math:`c^{\langle t \rangle}`.
     ot : ndarray, shape (n_a, m)
@@ -31,6 +33,7 @@ def cell_state_grad(da_next, dc_next, c_next, ot):
     Returns
     -------
     dc : ndarray, shape (n_a, m)
+        :math:`dc^{\langle t \rangle}`, the total.
 
     Notes
     -----
@@ -51,12 +54,12 @@ def cell_state_grad(da_next, dc_next, c_next, ot):
 
 
 def output_gate_grad(da_next, c_next, ot):
-    r"""Gradient with respect to the output gate's pre-activation.
+    r"""Gradient with respect to the output gate's pre-activation z_o.
 
     Parameters
     ----------
     da_next : ndarray, shape (n_a, m)
-        Gradient with respect to :math:`a^{\langle t \rangle}`.
+        Total gradient with respect to :math:`a^{\langle t \rangle}`.
     c_next : ndarray, shape (n_a, m)
         Cell state :math:`c^{\langle t \rangle}`.
     ot : ndarray, shape (n_a, m)
@@ -65,10 +68,11 @@ def output_gate_grad(da_next, c_next, ot):
     Returns
     -------
     dot : ndarray, shape (n_a, m)
+        :math:`dz_o`.
 
     Notes
     -----
-    .. math:: d\Gamma_o = da_{next} \tanh(c_{next}) \, \Gamma_o (1 - \Gamma_o)
+    .. math:: dz_o = da_{next} \tanh(c_{next}) \, \Gamma_o (1 - \Gamma_o)
 
     Examples
     --------
@@ -82,7 +86,7 @@ def output_gate_grad(da_next, c_next, ot):
 
 
 def candidate_grad(dc, it, cct):
-    r"""Gradient with respect to the candidate's pre-activation.
+    r"""Gradient with respect to the candidate's pre-activation z_c.
 
     Parameters
     ----------
@@ -96,10 +100,11 @@ def candidate_grad(dc, it, cct):
     Returns
     -------
     dcct : ndarray, shape (n_a, m)
+        :math:`dz_c`.
 
     Notes
     -----
-    .. math:: d\tilde c = dc \, \Gamma_u \left(1 - \tilde c^{\,2}\right)
+    .. math:: dz_c = dc \, \Gamma_u \left(1 - \tilde c^{\,2}\right)
 
     Examples
     --------
@@ -113,7 +118,7 @@ def candidate_grad(dc, it, cct):
 
 
 def update_gate_grad(dc, it, cct):
-    r"""Gradient with respect to the update gate's pre-activation.
+    r"""Gradient with respect to the update gate's pre-activation z_u.
 
     Parameters
     ----------
@@ -127,10 +132,11 @@ def update_gate_grad(dc, it, cct):
     Returns
     -------
     dit : ndarray, shape (n_a, m)
+        :math:`dz_u`.
 
     Notes
     -----
-    .. math:: d\Gamma_u = dc \, \tilde c \, \Gamma_u (1 - \Gamma_u)
+    .. math:: dz_u = dc \, \tilde c \, \Gamma_u (1 - \Gamma_u)
 
     Examples
     --------
@@ -144,7 +150,7 @@ def update_gate_grad(dc, it, cct):
 
 
 def forget_gate_grad(dc, c_prev, ft):
-    r"""Gradient with respect to the forget gate's pre-activation.
+    r"""Gradient with respect to the forget gate's pre-activation z_f.
 
     Parameters
     ----------
@@ -158,10 +164,11 @@ def forget_gate_grad(dc, c_prev, ft):
     Returns
     -------
     dft : ndarray, shape (n_a, m)
+        :math:`dz_f`.
 
     Notes
     -----
-    .. math:: d\Gamma_f = dc \, c_{prev} \, \Gamma_f (1 - \Gamma_f)
+    .. math:: dz_f = dc \, c_{prev} \, \Gamma_f (1 - \Gamma_f)
 
     Examples
     --------

@@ -32,7 +32,8 @@ def numerical_gradient(f, x, dout, h=1e-5):
         some outputs twice.
     h : float, optional
         Step size, finite and positive. ``1e-5`` balances truncation error (order
-        ``h**2``) against round-off (order ``eps / h``) in float64.
+        ``h**2``) against round-off (order ``eps / h``, with ``eps`` float64's machine
+        epsilon) in float64.
 
     Returns
     -------
@@ -40,8 +41,9 @@ def numerical_gradient(f, x, dout, h=1e-5):
 
     Notes
     -----
-    .. math:: \frac{\partial L}{\partial x_i} \approx
-              \frac{L(x + h e_i) - L(x - h e_i)}{2h}, \qquad L(x) = \sum f(x) \odot dout
+    .. math:: \frac{\partial \mathcal L}{\partial x_i} \approx
+              \frac{\mathcal L(x + h e_i) - \mathcal L(x - h e_i)}{2h}, \qquad
+              \mathcal L(x) = \sum f(x) \odot \mathrm{dout}
 
     Costs two calls of ``f`` per entry of ``x``: use it on small shapes.
 
@@ -83,12 +85,13 @@ def _real_copy(name, value):
 
 
 def relative_error(analytic, numerical):
-    r"""Relative distance between two gradients, ``|a - n| / (|a| + |n|)`` in norm.
+    r"""Relative distance between two gradients, ``|A - N| / (|A| + |N|)`` in norm.
 
     Parameters
     ----------
     analytic, numerical : ndarray, same shape
-        The gradient from a backward pass, and its finite-difference estimate.
+        The gradient from a backward pass, :math:`A`, and its finite-difference
+        estimate, :math:`N`.
 
     Returns
     -------
@@ -98,7 +101,7 @@ def relative_error(analytic, numerical):
 
     Notes
     -----
-    .. math:: \frac{\lVert a - n \rVert_2}{\lVert a \rVert_2 + \lVert n \rVert_2}
+    .. math:: \frac{\lVert A - N \rVert_2}{\lVert A \rVert_2 + \lVert N \rVert_2}
 
     The norm form, rather than an entry-wise ratio, does not blow up on entries
     whose true gradient is zero.
@@ -251,8 +254,9 @@ def check_rnn_backward(x, a0, parameters, da, h=1e-5, backward=rnn_backward):
     a0 : ndarray, shape (n_a, m)
     parameters : dict of ndarray
         The RNN's parameters, as for :func:`~rnnbook.rnn_forward`.
-    da : ndarray, shape (n_a, m, T) with T <= T_x
-        Upstream gradient of the hidden states.
+    da : ndarray, shape (n_a, m, T_da) with T_da <= T_x
+        The direct part of the gradient at the hidden states, for the first ``T_da``
+        steps (the loss reads those steps only).
     h : float, optional
         Finite-difference step.
     backward : callable, optional
@@ -325,8 +329,9 @@ def check_lstm_backward(x, a0, parameters, da, h=1e-5, backward=lstm_backward):
     a0 : ndarray, shape (n_a, m)
     parameters : dict of ndarray
         The LSTM's parameters, as for :func:`~rnnbook.lstm_forward`.
-    da : ndarray, shape (n_a, m, T) with T <= T_x
-        Upstream gradient of the hidden states.
+    da : ndarray, shape (n_a, m, T_da) with T_da <= T_x
+        The direct part of the gradient at the hidden states, for the first ``T_da``
+        steps (the loss reads those steps only).
     h : float, optional
         Finite-difference step.
     backward : callable, optional

@@ -219,9 +219,9 @@ def _lstm_step(xt, a_prev, c_prev, parameters, *, x_first=False, candidate=np.ta
                memory_out=np.tanh, prediction=softmax, shown="a_next"):
     """The LSTM cell, with a switch for each mistake it can have."""
     p = parameters
-    z = np.concatenate([xt, a_prev] if x_first else [a_prev, xt])
-    ft, it, ot = (sigmoid(p["W" + g] @ z + p["b" + g]) for g in "fio")
-    cct = candidate(p["Wc"] @ z + p["bc"])
+    concat = np.concatenate([xt, a_prev] if x_first else [a_prev, xt])
+    ft, it, ot = (sigmoid(p["W" + g] @ concat + p["b" + g]) for g in "fio")
+    cct = candidate(p["Wc"] @ concat + p["bc"])
     c_next = ft * c_prev + it * cct
     a_next = ot * memory_out(c_next)
     state = {"a_next": a_next, "c_next": c_next}[shown]
@@ -250,9 +250,9 @@ def _rnn_step_back(da_next, cache, *, double_tanh=False, bias_axis=1):
     """The RNN cell's backward pass, with the slope of tanh or the bias sum done wrong."""
     a_next, a_prev, xt, p = cache
     slope = 1 - np.tanh(a_next) ** 2 if double_tanh else 1 - a_next**2
-    dz = da_next * slope
-    return {"dxt": p["Wax"].T @ dz, "da_prev": p["Waa"].T @ dz, "dWax": dz @ xt.T,
-            "dWaa": dz @ a_prev.T, "dba": dz.sum(axis=bias_axis, keepdims=True)}
+    dz_a = da_next * slope
+    return {"dxt": p["Wax"].T @ dz_a, "da_prev": p["Waa"].T @ dz_a, "dWax": dz_a @ xt.T,
+            "dWaa": dz_a @ a_prev.T, "dba": dz_a.sum(axis=bias_axis, keepdims=True)}
 
 
 def _gate_grads(da_next, dc_next, c, candidate=gates.candidate_grad):
@@ -266,10 +266,10 @@ def _gate_grads(da_next, dc_next, c, candidate=gates.candidate_grad):
 
 def _gate_grads_as_printed(da_next, dc_next, c):
     """Equations (8)-(10) as the course notebook prints them (c_prev for its c̃_prev)."""
-    s = c.ot * (1 - np.tanh(c.c_next) ** 2)
-    return {"f": dc_next * c.c_prev + s * c.c_prev * da_next * c.ft * (1 - c.ft),
-            "i": dc_next * c.cct + s * c.cct * da_next * c.it * (1 - c.it),
-            "c": dc_next * c.it + s * c.it * da_next * c.cct * (1 - np.tanh(c.cct) ** 2),
+    da_dc = c.ot * (1 - np.tanh(c.c_next) ** 2)  # how c_next reaches a_next
+    return {"f": dc_next * c.c_prev + da_dc * c.c_prev * da_next * c.ft * (1 - c.ft),
+            "i": dc_next * c.cct + da_dc * c.cct * da_next * c.it * (1 - c.it),
+            "c": dc_next * c.it + da_dc * c.it * da_next * c.cct * (1 - np.tanh(c.cct) ** 2),
             "o": gates.output_gate_grad(da_next, c.c_next, c.ot)}
 
 
@@ -279,15 +279,15 @@ def _lstm_step_back(da_next, dc_next, cache, *, gate_grads=_gate_grads, x_first=
     c = LSTMCache(*cache)
     grads = gate_grads(da_next, dc_next, c)
     split = c.xt.shape[0] if x_first else c.a_next.shape[0]  # rows of the first block
-    z = np.concatenate([c.xt, c.a_prev] if x_first else [c.a_prev, c.xt])
-    dz = sum(c.parameters["W" + g].T @ dg for g, dg in grads.items())
-    first, second = dz[:split], dz[split:]
+    concat = np.concatenate([c.xt, c.a_prev] if x_first else [c.a_prev, c.xt])
+    dconcat = sum(c.parameters["W" + g].T @ dz_g for g, dz_g in grads.items())
+    first, second = dconcat[:split], dconcat[split:]
     dc = gates.cell_state_grad(da_next, dc_next, c.c_next, c.ot)
     result = {"dxt": first if x_first else second, "da_prev": second if x_first else first,
               "dc_prev": gates.prev_cell_state_grad(dc, c.ft)}
-    for g, dg in grads.items():
-        result["dW" + g] = dg @ z.T
-        result["db" + g] = dg.sum(axis=bias_axis, keepdims=True)
+    for g, dz_g in grads.items():
+        result["dW" + g] = dz_g @ concat.T
+        result["db" + g] = dz_g.sum(axis=bias_axis, keepdims=True)
     return result
 
 
@@ -420,8 +420,8 @@ _MISTAKE_TEXTS = {
         "the slope is 1 - cct**2",
         "LSTM gate derivatives: the candidate", "lstm_gates.html#equation-lstm-gates-dcct"),
     "x-before-a-backward": (
-        "stacks [x; a] in the backward pass: the columns of each dW and the split of dz "
-        "into dxt and da_prev are swapped",
+        "stacks [x; a] in the backward pass: the columns of each dW and the split of the "
+        "stacked column's gradient dconcat into dxt and da_prev are swapped",
         "LSTM gate derivatives: the gradients for the inputs",
         "lstm_gates.html#equation-lstm-gates-dz"),
     "lstm-printed-answer": (

@@ -7,9 +7,9 @@ work for every kind it lists, recognised from the parameter keys
 (:func:`rnnbook.parameters.model_kind`). Adding a model adds one entry here and one
 in :mod:`rnnbook.parameters`.
 
-Targets are integer classes of shape (m, T). With T equal to the sequence's T_x,
-every step is scored (a language model); with T = 1, only the last step (a
-classifier that reads the whole sequence first); in general, the last T steps.
+Targets are integer classes of shape (m, T_y). With T_y equal to the sequence's T_x,
+every step is scored (a language model); with T_y = 1, only the last step (a
+classifier that reads the whole sequence first); in general, the last T_y steps.
 """
 
 from typing import NamedTuple
@@ -141,11 +141,11 @@ def run(x, parameters, state=None, implementation=None):
 
 
 def _scored_steps(targets, m, T_x):
-    """The number T of last steps that ``targets`` (m, T) scores, 1 <= T <= T_x."""
-    targets = as_array("targets", targets, 2, "(m, T)")
+    """The number T_y of last steps that ``targets`` (m, T_y) scores, 1 <= T_y <= T_x."""
+    targets = as_array("targets", targets, 2, "(m, T_y)")
     if targets.shape[0] != m or not 1 <= targets.shape[1] <= T_x:
         raise ValueError(
-            f"targets: expected shape (m, T) with m = {m} and 1 <= T <= T_x = {T_x} "
+            f"targets: expected shape (m, T_y) with m = {m} and 1 <= T_y <= T_x = {T_x} "
             f"(from x), got {targets.shape}"
         )
     return targets.shape[1]
@@ -158,8 +158,8 @@ def loss(x, parameters, targets, state=None, implementation=None):
     ----------
     x : ndarray, shape (n_x, m, T_x)
     parameters : dict of ndarray
-    targets : ndarray of int, shape (m, T)
-        The right class at each of the last T steps.
+    targets : ndarray of int, shape (m, T_y)
+        The right class at each of the last T_y steps.
     state : tuple of ndarray, optional
         See :func:`run`.
     implementation : module, optional
@@ -183,8 +183,8 @@ def loss(x, parameters, targets, state=None, implementation=None):
     1.3862943611198906
     """
     _, y_hat, last, _ = run(x, parameters, state, implementation)
-    T = _scored_steps(targets, y_hat.shape[1], y_hat.shape[2])
-    return cross_entropy(y_hat[:, :, -T:], targets), last
+    T_y = _scored_steps(targets, y_hat.shape[1], y_hat.shape[2])
+    return cross_entropy(y_hat[:, :, -T_y:], targets), last
 
 
 def loss_and_grads(x, parameters, targets, state=None, implementation=None):
@@ -196,8 +196,8 @@ def loss_and_grads(x, parameters, targets, state=None, implementation=None):
         Inputs.
     parameters : dict of ndarray
         A model's parameters.
-    targets : ndarray of int, shape (m, T)
-        The right class at each of the last T steps (T = T_x: every step).
+    targets : ndarray of int, shape (m, T_y)
+        The right class at each of the last T_y steps (T_y = T_x: every step).
     state : tuple of ndarray, optional
         Where the sequence starts (see :func:`run`). The gradient stops there: the
         steps before it are not part of this loss.
@@ -220,7 +220,7 @@ def loss_and_grads(x, parameters, targets, state=None, implementation=None):
     ``da`` at the scored steps (zero elsewhere), and the network's backward pass
     carries ``da`` back through time.
 
-    .. math:: \mathcal L = -\frac{1}{m T} \sum_{i=1}^{m} \sum_{t = T_x - T + 1}^{T_x}
+    .. math:: \mathcal L = -\frac{1}{m T_y} \sum_{i=1}^{m} \sum_{t = T_x - T_y + 1}^{T_x}
               \log \hat y^{\langle t \rangle}_{y_{i,t},\, i}
 
     Examples
@@ -235,14 +235,14 @@ def loss_and_grads(x, parameters, targets, state=None, implementation=None):
     """
     kind = model_kind(parameters)
     a, y_hat, last, caches = run(x, parameters, state, implementation)
-    T = _scored_steps(targets, a.shape[1], a.shape[2])
-    head = output_backward(y_hat[:, :, -T:], targets, a[:, :, -T:], parameters[OUTPUT_WEIGHT[kind]])
-    da = np.zeros_like(a)
-    da[:, :, -T:] = head["da"]
+    T_y = _scored_steps(targets, a.shape[1], a.shape[2])
+    head = output_backward(y_hat[:, :, -T_y:], targets, a[:, :, -T_y:], parameters[OUTPUT_WEIGHT[kind]])
+    da = np.zeros_like(a)  # the direct part: from the scored steps' outputs only
+    da[:, :, -T_y:] = head["da"]
     found = {**_functions(kind, implementation)[1](da, caches), **head}
     found["d" + OUTPUT_WEIGHT[kind]] = head["dWy"]  # the output layer names it dWy
     gradients = {"d" + p.key: found["d" + p.key] for p in SHAPES[kind]}
-    return cross_entropy(y_hat[:, :, -T:], targets), gradients, last
+    return cross_entropy(y_hat[:, :, -T_y:], targets), gradients, last
 
 
 def step(xt, parameters, state):
@@ -262,7 +262,7 @@ def step(xt, parameters, state):
     a_next : ndarray, shape (n_a, m)
         Hidden state.
     scores : ndarray, shape (n_y, m)
-        :math:`W_y a^{\\langle t \\rangle} + b_y`, before the softmax.
+        :math:`z_y = W_y a^{\\langle t \\rangle} + b_y`, before the softmax.
     state : tuple of ndarray
         What the next step starts from.
 

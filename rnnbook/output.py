@@ -189,21 +189,22 @@ def output_backward(y_hat, targets, a, Wy):
     Returns
     -------
     gradients : dict of ndarray
-        ``dWy`` (n_y, n_a), ``dby`` (n_y, 1), and ``da`` (n_a, m, T_x), the input of
-        :func:`~rnnbook.rnn_backward` and :func:`~rnnbook.lstm_backward`.
+        ``dWy`` (n_y, n_a), ``dby`` (n_y, 1), and ``da`` (n_a, m, T_x), the part of the
+        gradient at each hidden state that comes from its own step's prediction: the
+        input of :func:`~rnnbook.rnn_backward` and :func:`~rnnbook.lstm_backward`.
 
     Notes
     -----
     Softmax followed by cross-entropy has the simplest of gradients at the scores
-    :math:`s = W_y a + b_y`: prediction minus truth, divided by the number of
+    :math:`z_y = W_y a + b_y`: prediction minus truth, divided by the number of
     predictions the loss averages over.
 
     .. math::
 
-        ds^{\langle t \rangle} = \frac{\hat y^{\langle t \rangle} - y^{\langle t \rangle}}{m T_x},
-        \quad dW_y = \sum_t ds^{\langle t \rangle} a^{\langle t \rangle T},
-        \quad db_y = \sum_{t,\ \text{columns}} ds^{\langle t \rangle},
-        \quad da^{\langle t \rangle} = W_y^T ds^{\langle t \rangle}
+        dz_y^{\langle t \rangle} = \frac{\hat y^{\langle t \rangle} - y^{\langle t \rangle}}{m T_x},
+        \quad dW_y = \sum_t dz_y^{\langle t \rangle} a^{\langle t \rangle T},
+        \quad db_y = \sum_{t,\ \text{columns}} dz_y^{\langle t \rangle},
+        \quad da^{\langle t \rangle} = W_y^T dz_y^{\langle t \rangle}
 
     with :math:`y^{\langle t \rangle}` the one-hot targets.
 
@@ -227,9 +228,9 @@ def output_backward(y_hat, targets, a, Wy):
     expect_shape("a", a, "(n_a, m, T_x)", (a.shape[0], m, T_x), "m and T_x from y_hat")
     Wy = as_array("Wy", Wy, 2, "(n_y, n_a)")
     expect_shape("Wy", Wy, "(n_y, n_a)", (n_y, a.shape[0]), "n_y from y_hat, n_a from a")
-    dscores = (y_hat - one_hot(targets, n_y, y_hat.dtype)) / (m * T_x)  # (n_y, m, T_x)
+    dz_y = (y_hat - one_hot(targets, n_y, y_hat.dtype)) / (m * T_x)  # (n_y, m, T_x)
     return {
-        "dWy": np.tensordot(dscores, a, axes=([1, 2], [1, 2])),  # (n_y, n_a)
-        "dby": dscores.sum(axis=(1, 2))[:, None],  # (n_y, 1)
-        "da": np.tensordot(Wy.T, dscores, axes=1),  # (n_a, m, T_x)
+        "dWy": np.tensordot(dz_y, a, axes=([1, 2], [1, 2])),  # (n_y, n_a)
+        "dby": dz_y.sum(axis=(1, 2))[:, None],  # (n_y, 1)
+        "da": np.tensordot(Wy.T, dz_y, axes=1),  # (n_a, m, T_x)
     }

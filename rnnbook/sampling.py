@@ -20,7 +20,7 @@ def sampling_distribution(scores, temperature=1.0):
     Parameters
     ----------
     scores : ndarray, shape (n_y, m)
-        Output scores :math:`W_y a + b_y` (before the softmax).
+        Output scores :math:`z_y = W_y a + b_y` (before the softmax).
     temperature : float, optional
         :math:`T \ge 0`, finite. 1 samples from the model's own distribution; below 1
         sharpens it, above 1 flattens it; 0 puts all the mass on the highest score
@@ -33,7 +33,7 @@ def sampling_distribution(scores, temperature=1.0):
 
     Notes
     -----
-    .. math:: p_k = \frac{e^{s_k / T}}{\sum_j e^{s_j / T}}
+    .. math:: p_k = \frac{e^{z_{y,k} / T}}{\sum_j e^{z_{y,j} / T}}
 
     Dividing by a small :math:`T` stretches the gaps between scores, so the largest
     score takes nearly all the mass: as :math:`T \to 0`, :math:`p` tends to the

@@ -87,7 +87,7 @@ def adam_state(parameters):
     Returns
     -------
     state : dict
-        ``t`` (int, steps taken), ``v`` and ``s`` (dicts of arrays shaped like the
+        ``n`` (int, the number of updates made), ``v`` and ``s`` (dicts of arrays shaped like the
         parameters, keyed ``"d" + key``): the running means of the gradients and
         of their squares.
 
@@ -96,14 +96,14 @@ def adam_state(parameters):
     >>> import numpy as np
     >>> from rnnbook.train import adam_state
     >>> state = adam_state({"w": np.ones(3)})
-    >>> state["t"], state["v"]["dw"]
+    >>> state["n"], state["v"]["dw"]
     (0, array([0., 0., 0.]))
     """
     if not isinstance(parameters, dict):
         raise TypeError(f"parameters: expected a dict of arrays, got {type(parameters).__name__}")
     zeros = {"d" + key: np.zeros_like(value) for key, value in parameters.items()}
     return {
-        "t": 0,
+        "n": 0,
         "v": zeros,
         "s": {key: value.copy() for key, value in zeros.items()},
     }
@@ -141,16 +141,16 @@ def adam_step(
 
     Notes
     -----
-    With :math:`t` counting steps from 1:
+    With :math:`n` counting the updates from 1:
 
     .. math::
 
         v &\leftarrow \beta_1 v + (1 - \beta_1)\, d\theta, \qquad
         s \leftarrow \beta_2 s + (1 - \beta_2)\, d\theta^2 \\
         \theta &\leftarrow \theta - \alpha \,
-                 \frac{v / (1 - \beta_1^t)}{\sqrt{s / (1 - \beta_2^t)} + \epsilon}
+                 \frac{v / (1 - \beta_1^n)}{\sqrt{s / (1 - \beta_2^n)} + \epsilon}
 
-    The divisions by :math:`1 - \beta^t` undo the pull towards 0 of moments that
+    The divisions by :math:`1 - \beta^n` undo the pull towards 0 of moments that
     start at 0. Each entry moves by about :math:`\alpha` at most, whatever the
     gradient's scale.
 
@@ -161,7 +161,7 @@ def adam_step(
     >>> parameters = {"w": np.array([1.0, 1.0])}
     >>> new, state = adam_step(parameters, {"dw": np.array([100.0, -0.5])},
     ...                        adam_state(parameters), learning_rate=0.1)
-    >>> new["w"], state["t"]  # each entry moves by the learning rate  # doctest: +FLOAT_CMP
+    >>> new["w"], state["n"]  # each entry moves by the learning rate  # doctest: +FLOAT_CMP
     (array([0.9, 1.1]), 1)
     """
     _check_gradients(parameters, gradients)
@@ -169,16 +169,16 @@ def adam_step(
     beta1 = check_finite_number("beta1", beta1, 0, 1, closed_high=False)
     beta2 = check_finite_number("beta2", beta2, 0, 1, closed_high=False)
     epsilon = check_positive("epsilon", epsilon)
-    t = state["t"] + 1
+    n = state["n"] + 1
     new_parameters, v, s = {}, {}, {}
     for key, value in parameters.items():
         g = gradients["d" + key]
         v["d" + key] = beta1 * state["v"]["d" + key] + (1 - beta1) * g
         s["d" + key] = beta2 * state["s"]["d" + key] + (1 - beta2) * g**2
-        v_hat = v["d" + key] / (1 - beta1**t)
-        s_hat = s["d" + key] / (1 - beta2**t)
+        v_hat = v["d" + key] / (1 - beta1**n)
+        s_hat = s["d" + key] / (1 - beta2**n)
         new_parameters[key] = value - learning_rate * v_hat / (np.sqrt(s_hat) + epsilon)
-    return new_parameters, {"t": t, "v": v, "s": s}
+    return new_parameters, {"n": n, "v": v, "s": s}
 
 
 def clip_by_value(gradients, max_value):
@@ -348,8 +348,8 @@ def train_model(
         Starting parameters of any model of :mod:`rnnbook.model`, in float32 or
         float64.
     batches : iterable of (x, targets)
-        One pair per step: ``x`` (n_x, m, T_x) inputs and ``targets`` (m, T) integer
-        classes for the last T steps (see :func:`rnnbook.model.loss_and_grads`). The
+        One pair per step: ``x`` (n_x, m, T_x) inputs and ``targets`` (m, T_y) integer
+        classes for the last T_y steps (see :func:`rnnbook.model.loss_and_grads`). The
         number of pairs is the number of steps.
     optimizer : {"adam", "sgd"}, optional
         :func:`adam_step` or :func:`sgd_step`.

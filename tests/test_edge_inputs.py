@@ -266,7 +266,7 @@ row(model.run, "an empty batch", returns(lambda r: r[0].shape == (5, 0, 6) and r
     lambda: model.run(problem()["x"][:, :0], problem()["parameters"]))
 row(model.run, "an array for a state", raises(ValueError, "state", "tuple of 1 arrays"))(
     lambda: model.run(problem()["x"], problem()["parameters"], np.zeros((5, 4))))
-row(model.loss, "targets for more steps than x", raises(ValueError, "targets", "1 <= T <= T_x = 6"))(
+row(model.loss, "targets for more steps than x", raises(ValueError, "targets", "1 <= T_y <= T_x = 6"))(
     lambda: model.loss(problem()["x"], problem()["parameters"], np.zeros((4, 7), dtype=int)))
 row(model.loss_and_grads, "an empty batch: no mean", raises(ValueError, "y_hat", "m * T_x > 0"))(
     lambda: model.loss_and_grads(problem()["x"][:, :0], problem()["parameters"],

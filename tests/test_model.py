@@ -119,9 +119,9 @@ def test_zero_state_and_one_step(kind):
 
 
 @pytest.mark.parametrize("targets, message", [
-    (np.zeros((3, 4), dtype=int), r"targets: expected shape \(m, T\) with m = 2 and 1 <= T <= T_x = 5"),
-    (np.zeros((2, 6), dtype=int), r"targets: expected shape \(m, T\) with m = 2 .* got \(2, 6\)"),
-    (np.zeros((2, 5, 1), dtype=int), r"targets: expected a 2-d array of shape \(m, T\)"),
+    (np.zeros((3, 4), dtype=int), r"targets: expected shape \(m, T_y\) with m = 2 and 1 <= T_y <= T_x = 5"),
+    (np.zeros((2, 6), dtype=int), r"targets: expected shape \(m, T_y\) with m = 2 .* got \(2, 6\)"),
+    (np.zeros((2, 5, 1), dtype=int), r"targets: expected a 2-d array of shape \(m, T_y\)"),
     (np.zeros((2, 5)), r"targets: expected integer class indices"),
     (np.full((2, 5), 4), r"targets: class indices must lie in \[0, n_y\) = \[0, 4\)"),
     (np.full((2, 5), -1), r"targets: class indices must lie in \[0, n_y\)"),

@@ -53,7 +53,7 @@ def test_adam_first_step_moves_every_entry_by_the_learning_rate():
     gradients = {"dw": np.array([1e3, -2.0, 1e-3])}
     new, state = adam_step(parameters, gradients, adam_state(parameters), learning_rate=0.01)
     np.testing.assert_allclose(new["w"], [-0.01, 0.01, -0.01], rtol=1e-4)
-    assert state["t"] == 1
+    assert state["n"] == 1
 
 
 def test_optimizers_modify_neither_parameters_gradients_nor_state():
@@ -66,7 +66,7 @@ def test_optimizers_modify_neither_parameters_gradients_nor_state():
     assert_same_dicts(before[0], parameters)
     assert_same_dicts(before[1], gradients)
     assert_same_dicts(before[2], state)
-    assert new_state["t"] == state["t"] + 1
+    assert new_state["n"] == state["n"] + 1
     assert not np.array_equal(new_state["v"]["dw"], state["v"]["dw"])
 
 
