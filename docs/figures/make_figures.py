@@ -16,7 +16,7 @@ Labels use a tiny math markup (see ``parse_math``):
 - ``_{..}`` is a subscript and ``^{..}`` a superscript;
 - ``|`` splits a run of letters without printing anything;
 - a backtick keeps the next run of letters upright: dW_ax is written
-  "`d|W_{ax}" and da_next "`d|a_{`next}".
+  "`d|W_{ax}" and da_next "`d|a_{`next}" (dz_a is "`d|z_{a}").
 
 A lone Latin letter, and any letters in a sub- or superscript, are set in italic
 (variables, ``W_{ax}``); longer words stay upright (``tanh``, ``softmax``).
@@ -116,7 +116,7 @@ def _tokens(pieces):
     for text, lv, kind in runs:
         if kind == "sep":
             continue
-        letters = unicodedata.normalize("NFD", text).rstrip("\u0303\u0302")
+        letters = unicodedata.normalize("NFD", text).rstrip("\u0303\u0302\u0304")
         italic = kind == "L" and (len(letters) == 1 or bool(lv))
         if out and out[-1][1:] == (lv, italic):
             out[-1] = (out[-1][0] + text, lv, italic)
@@ -328,21 +328,23 @@ ALT = {
         "state from c at step t-1 on the left to c at step t on the right, touched by only "
         "two operations: element-wise multiplication by the forget gate, then addition of "
         "the update gate times the candidate value c-tilde. Below, a at step t-1 and x at "
-        "step t are stacked into one vector that feeds four layers side by side: the "
+        "step t are stacked into one vector, x-bar at step t, that feeds four layers side "
+        "by side: the "
         "forget, update and output gates (sigmoids) and the candidate (tanh). On the "
         "right, tanh of the new cell state is multiplied by the output gate to give the "
         "new hidden state a at step t, which leaves the cell and also passes through "
         "softmax of W_y a plus b_y to give the prediction y-hat at step t."),
     "rnn_cell_backward": (
         "The RNN cell's forward graph is drawn faintly, with bold arrows for the backward "
-        "pass running the other way: the gradient from step t+1 and the gradient from this "
-        "step's loss add up to da_next, which flows back through tanh as dtanh, equal to "
+        "pass running the other way: the part da_prev at step t+1, from step t+1, and the "
+        "part da at step t, from this step's loss, add up to the total da_next, which "
+        "flows back through tanh as dz_a, the gradient at the pre-activation, equal to "
         "da_next times (1 minus a at step t squared), element-wise. From there it splits "
-        "three ways: to the previous hidden state, da at step t-1 equals W_aa transposed "
-        "times dtanh, leaving on the left, with dW_aa equal to dtanh times a at step t-1 "
-        "transposed; to the input, dx at step t equals W_ax transposed times dtanh, leaving "
-        "at the bottom, with dW_ax equal to dtanh times x at step t transposed; and to the "
-        "bias, db_a equals dtanh summed over the m examples."),
+        "three ways: to the previous hidden state, da_prev equals W_aa transposed times "
+        "dz_a, leaving on the left, with dW_aa equal to dz_a times a at step t-1 "
+        "transposed; to the input, dx at step t equals W_ax transposed times dz_a, leaving "
+        "at the bottom, with dW_ax equal to dz_a times x at step t transposed; and to the "
+        "bias, db_a equals dz_a summed over the m examples."),
 }
 
 
@@ -570,6 +572,7 @@ def draw_lstm_cell(c: Canvas):
     c.path([(128, 510), (128, bus + 38)], "input")
     c.math(128, 528, "x^{⟨t⟩}", M, "input")
     c.path([(169, bus), (ox, bus), (ox, gy + 29)], "fg", radius=10)
+    c.math(195, bus - 17, "x\u0304^{⟨t⟩}", 17, "fg")  # the stacked column
     for x in (fx, ux, cx):
         c.dot(x, bus, "fg")
         c.path([(x, bus), (x, gy + 29)], "fg")
@@ -641,35 +644,37 @@ def draw_rnn_cell_backward(c: Canvas):
     mx = g["br"] + o                                # where the two incoming gradients meet
     # incoming: from step t+1 and from this step's loss
     c.path([(g["xr"], by), (mx + 10, by)], "grad", wd)
-    c.text(g["xr"] - 2, by + 19, "from step t+1", 14, "grad", anchor="end")
+    c.math(g["xr"] - 2, by + 21, "`d|a_{`prev}^{⟨t+1⟩}", F, "grad", anchor="end")
+    c.text(g["xr"] - 2, by + 42, "from step t+1", 14, "grad", anchor="end")
     c.path([(mx, g["w3"] + h / 2), (mx, by - 10)], "grad", wd)
+    c.math(mx + 10, 252, "`d|a^{⟨t⟩}", F, "grad", anchor="start")
     c.text(g["br"] - 8, 240, "from the loss", 14, "grad", anchor="end")
     c.text(g["br"] - 8, 258, "at step t", 14, "grad", anchor="end")
     c.op(mx, by, "+", "grad", r=10)
     c.path([(mx - 10, by), (g["th"] + 38, by)], "grad", wd)
     c.math((mx - 10 + g["th"] + 38) / 2, by + 19, "`d|a_{`next}", F, "grad")
-    # back through tanh
+    # back through tanh: the gradient at the pre-activation z_a
     c.path([(g["th"] - 38, by), (bx + 6, by)], "grad", wd)
     c.dot(bx, by, "grad", r=5.5)
-    c.math((g["th"] - 38 + bx) / 2 + 3, by + 19, "`d|tanh", F, "grad")
-    _formula(c, 556, 358, "`d|tanh = `d|a_{`next} ⊙ (1 − (a^{⟨t⟩})^{2})")
+    c.math((g["th"] - 38 + bx) / 2 + 3, by + 19, "`d|z_{a}", F, "grad")
+    _formula(c, 556, 358, "`d|z_{a} = `d|a_{`next} ⊙ (1 − (a^{⟨t⟩})^{2})")
     # to the previous hidden state, and to W_aa
     w1l, w1r = g["w1"] - g["w1_w"] / 2, g["w1"] + g["w1_w"] / 2
     c.path([(bx, by), (w1r, by)], "grad", wd)
     c.path([(w1l, by), (g["xl"], by)], "grad", wd)
-    _formula(c, g["xl"], 342, "`d|a^{⟨t−1⟩} = W_{aa}^{`T} `d|tanh", anchor="start")
+    _formula(c, g["xl"], 342, "`d|a_{`prev} = W_{aa}^{`T} `d|z_{a}", anchor="start")
     c.path([(g["w1"] + o, y - h / 2), (g["w1"] + o, 214)], "grad", wd)
-    _formula(c, g["w1"] + o, 197, "`d|W_{aa} = `d|tanh a^{⟨t−1⟩\u2009`T}")
+    _formula(c, g["w1"] + o, 197, "`d|W_{aa} = `d|z_{a} a^{⟨t−1⟩\u2009`T}")
     # to the input, and to W_ax
     c.path([(bx, by), (bx, g["w2"] - h / 2)], "grad", wd)
     c.path([(bx, g["w2"] + h / 2), (bx, 472)], "grad", wd)
-    _formula(c, bx + 12, 490, "`d|x^{⟨t⟩} = W_{ax}^{`T} `d|tanh", anchor="start")
+    _formula(c, bx + 12, 490, "`d|x^{⟨t⟩} = W_{ax}^{`T} `d|z_{a}", anchor="start")
     w2l = g["s"] - g["w2_w"] / 2
     c.path([(w2l, g["w2"] + 10), (w2l - 22, g["w2"] + 10)], "grad", wd)
-    _formula(c, w2l - 22, g["w2"] + 10, "`d|W_{ax} = `d|tanh x^{⟨t⟩\u2009`T}", anchor="end")
+    _formula(c, w2l - 22, g["w2"] + 10, "`d|W_{ax} = `d|z_{a} x^{⟨t⟩\u2009`T}", anchor="end")
     # to the bias
     c.path([(bx, by), (bx, 132)], "grad", wd)
-    _formula(c, bx, 115, "`d|b_{a} = Σ_{m} `d|tanh")
+    _formula(c, bx, 115, "`d|b_{a} = Σ_{m} `d|z_{a}")
     _backward_legend(c, 562)
 
 
