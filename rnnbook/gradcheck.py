@@ -101,7 +101,7 @@ def relative_error(analytic, numerical):
 
     Notes
     -----
-    .. math:: \frac{\lVert A - N \rVert_2}{\lVert A \rVert_2 + \lVert N \rVert_2}
+    .. math:: \frac{\lVert A - N \rVert}{\lVert A \rVert + \lVert N \rVert}
 
     The norm form, rather than an entry-wise ratio, does not blow up on entries
     whose true gradient is zero.

@@ -241,7 +241,7 @@ def global_norm(gradients):
     Returns
     -------
     float
-        :math:`\sqrt{\sum_k \lVert dW_k \rVert_F^2}`; 0 for no gradients or all zeros,
+        :math:`\sqrt{\sum_k \lVert dW_k \rVert^2}`; 0 for no gradients or all zeros,
         ``inf`` when the norm exceeds the largest float, ``nan`` if an entry is nan.
 
     Notes
