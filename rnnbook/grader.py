@@ -40,8 +40,11 @@ from .sequence import lstm_forward, rnn_forward
 #: at, e.g. ``"http://127.0.0.1:8000/docs/"``, to follow the links from elsewhere.
 BOOK_URL = ""
 
+#: How exactly a learner's outputs must reproduce a known mistake's for the report to
+#: name it: keyword arguments of ``np.isclose``.
+MISTAKE_TOLERANCE = {"rtol": 1e-8, "atol": 1e-8}
+
 _AGREE = {"rtol": 1e-7, "atol": 1e-9}  # the learner's outputs against rnnbook's
-_SAME = {"rtol": 1e-8, "atol": 1e-8}  # how exactly a known mistake must be reproduced
 _UNCHANGED = {"rtol": 0.0, "atol": 0.0}  # an argument after the call, against before
 _GRADIENT_TOLERANCE = 1e-7  # relative error against centred differences, float64
 _CACHE_NAMES = ("cache", "caches")
@@ -1054,7 +1057,7 @@ def _reproduces(mistake, spec, run):
         raised = run.outcome.error
         return type(raised) is type(error) and str(raised) == str(error)
     got = run.outcome.outputs
-    return got is not None and not _outputs_difference(wrong, got, _SAME)
+    return got is not None and not _outputs_difference(wrong, got, MISTAKE_TOLERANCE)
 
 
 def _known_mistakes(spec, course_run, random_runs):
