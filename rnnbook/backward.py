@@ -120,9 +120,10 @@ def rnn_cell_backward(da_next, cache):
 
 
 def _check_sequence_grad(da, caches, cache_type, kind):
-    """Validate ``da`` (n_a, m, T) against the forward caches; T may be < T_x.
+    """Validate ``da`` (n_a, m, T_x) against the forward caches; its T_x may be smaller.
 
-    Returns ``da``, the list of step caches, the first one checked, ``n_x`` and ``T``.
+    Returns ``da``, the list of step caches, the first one checked, ``n_x`` and ``da``'s
+    ``T_x``.
     """
     if not isinstance(caches, tuple) or len(caches) != 2:
         raise ValueError(
