@@ -85,6 +85,17 @@ def lstm_parameter_shapes(n_x, n_a, n_y):
     return shapes
 
 
+def gru_parameter_shapes(n_x, n_a, n_y):
+    """Expected shapes of the GRU's parameters."""
+    shapes = {}
+    for gate in "ruc":
+        shapes["W" + gate] = ("(n_a, n_a + n_x)", (n_a, n_a + n_x))
+        shapes["b" + gate] = ("(n_a, 1)", (n_a, 1))
+    shapes["Wy"] = ("(n_y, n_a)", (n_y, n_a))
+    shapes["by"] = ("(n_y, 1)", (n_y, 1))
+    return shapes
+
+
 def output_size(parameters, key):
     """n_y read from the output weight ``parameters[key]`` of shape (n_y, n_a)."""
     if not isinstance(parameters, dict):
@@ -105,6 +116,7 @@ def _model_parameters(kind, parameters, n_x, n_a, x_name, a_name):
     shapes, output_key = {
         "rnn": (rnn_parameter_shapes, "Wya"),
         "lstm": (lstm_parameter_shapes, "Wy"),
+        "gru": (gru_parameter_shapes, "Wy"),
     }[kind]
     n_y = output_size(parameters, output_key)
     where = sizes_note(n_x, n_a, n_y, x_name, a_name)

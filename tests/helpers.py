@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from rnnbook._validate import lstm_parameter_shapes, rnn_parameter_shapes
+from rnnbook._validate import gru_parameter_shapes, lstm_parameter_shapes, rnn_parameter_shapes
 
 # (n_x, n_a, n_y, m, T_x): m = 1, T_x = 1 and n_x != n_a all appear.
 SHAPES = [
@@ -15,9 +15,13 @@ SHAPES = [
 ]
 
 
+PARAMETER_SHAPES = {"rnn": rnn_parameter_shapes, "lstm": lstm_parameter_shapes,
+                    "gru": gru_parameter_shapes}
+
+
 def random_parameters(kind, n_x, n_a, n_y, rng, dtype=np.float64):
     """Random parameters with non-zero biases, scaled to keep tanh/sigmoid unsaturated."""
-    shapes = (rnn_parameter_shapes if kind == "rnn" else lstm_parameter_shapes)(n_x, n_a, n_y)
+    shapes = PARAMETER_SHAPES[kind](n_x, n_a, n_y)
     return {key: (0.7 * rng.standard_normal(shape)).astype(dtype)
             for key, (_, shape) in shapes.items()}
 

@@ -7,6 +7,10 @@ import pytest
 from helpers import random_problem
 
 from rnnbook import (
+    gru_backward,
+    gru_cell_backward,
+    gru_cell_forward,
+    gru_forward,
     lstm_backward,
     lstm_cell_backward,
     lstm_cell_forward,
@@ -16,6 +20,10 @@ from rnnbook import (
     rnn_cell_forward,
     rnn_forward,
 )
+
+KINDS = ["rnn", "lstm", "gru"]
+SEQUENCE = {"rnn": (rnn_forward, rnn_backward), "lstm": (lstm_forward, lstm_backward),
+            "gru": (gru_forward, gru_backward)}
 
 
 def _run_all(kind, p):
@@ -27,6 +35,12 @@ def _run_all(kind, p):
         a, y, caches = rnn_forward(x, a0, parameters)
         grads = rnn_backward(p["da"], caches)
         return [a_next, yt, a, y, *cell_grads.values(), *grads.values()]
+    if kind == "gru":
+        a_next, yt, cache = gru_cell_forward(x[:, :, 0], a0, parameters)
+        cell_grads = gru_cell_backward(p["da"][:, :, 0], cache)
+        a, y, caches = gru_forward(x, a0, parameters)
+        grads = gru_backward(p["da"], caches)
+        return [a_next, yt, *cache[:-1], a, y, *cell_grads.values(), *grads.values()]
     a_next, c_next, yt, cache = lstm_cell_forward(x[:, :, 0], a0, p["c0"], parameters)
     cell_grads = lstm_cell_backward(p["da"][:, :, 0], p["dc"], cache)
     a, y, c, caches = lstm_forward(x, a0, parameters)
@@ -34,14 +48,14 @@ def _run_all(kind, p):
     return [a_next, c_next, yt, a, y, c, *cell_grads.values(), *grads.values()]
 
 
-@pytest.mark.parametrize("kind", ["rnn", "lstm"])
+@pytest.mark.parametrize("kind", KINDS)
 def test_float32_in_float32_out(kind):
     p = random_problem(kind, 3, 4, 2, 5, 3, dtype=np.float32)
     outputs = _run_all(kind, p)
     assert {out.dtype for out in outputs} == {np.dtype(np.float32)}
 
 
-@pytest.mark.parametrize("kind", ["rnn", "lstm"])
+@pytest.mark.parametrize("kind", KINDS)
 def test_float32_results_agree_with_float64(kind):
     p64 = random_problem(kind, 3, 4, 2, 5, 3)
     p32 = random_problem(kind, 3, 4, 2, 5, 3, dtype=np.float32)
@@ -49,15 +63,15 @@ def test_float32_results_agree_with_float64(kind):
         np.testing.assert_allclose(out32, out64, rtol=1e-3, atol=1e-4)
 
 
-@pytest.mark.parametrize("kind", ["rnn", "lstm"])
+@pytest.mark.parametrize("kind", KINDS)
 def test_integer_inputs_give_float64(kind):
     p = random_problem(kind, 3, 4, 2, 5, 3)
     p["x"] = np.ones(p["x"].shape, dtype=np.int64)
-    forward = rnn_forward if kind == "rnn" else lstm_forward
+    forward = SEQUENCE[kind][0]
     assert forward(p["x"], p["a0"], p["parameters"])[0].dtype == np.float64
 
 
-@pytest.mark.parametrize("kind", ["rnn", "lstm"])
+@pytest.mark.parametrize("kind", KINDS)
 def test_no_input_is_modified(kind):
     p = random_problem(kind, 3, 4, 2, 5, 3)
     before = copy.deepcopy(p)
@@ -72,11 +86,11 @@ def test_no_input_is_modified(kind):
             np.testing.assert_array_equal(p[name], before[name])
 
 
-@pytest.mark.parametrize("kind", ["rnn", "lstm"])
+@pytest.mark.parametrize("kind", KINDS)
 def test_backward_leaves_the_caches_intact(kind):
     """Running the backward pass twice gives the same answer: nothing in the cache moved."""
     p = random_problem(kind, 3, 4, 2, 5, 3)
-    forward, backward = (rnn_forward, rnn_backward) if kind == "rnn" else (lstm_forward, lstm_backward)
+    forward, backward = SEQUENCE[kind]
     caches = forward(p["x"], p["a0"], p["parameters"])[-1]
     first, second = backward(p["da"], caches), backward(p["da"], caches)
     for key in first:

@@ -7,6 +7,10 @@ import pytest
 from helpers import random_problem
 
 from rnnbook import (
+    gru_backward,
+    gru_cell_backward,
+    gru_cell_forward,
+    gru_forward,
     lstm_backward,
     lstm_cell_backward,
     lstm_cell_forward,
@@ -18,7 +22,13 @@ from rnnbook import (
 )
 
 N_X, N_A, N_Y, M, T_X = 3, 5, 2, 4, 6
-SEQUENCE = {"rnn": (rnn_forward, rnn_backward), "lstm": (lstm_forward, lstm_backward)}
+SEQUENCE = {"rnn": (rnn_forward, rnn_backward), "lstm": (lstm_forward, lstm_backward),
+            "gru": (gru_forward, gru_backward)}
+KINDS = list(SEQUENCE)
+# per kind: the first gate weight, the expected shape for n_x = 2, the first gate bias
+FIRST_GATE = {"rnn": ("Wax", "(n_a, n_x) = (5, 2)", "ba"),
+              "lstm": ("Wf", "(n_a, n_a + n_x) = (5, 7)", "bf"),
+              "gru": ("Wr", "(n_a, n_a + n_x) = (5, 7)", "br")}
 
 
 def _problem(kind):
@@ -38,7 +48,7 @@ def _with(parameters, key, value):
     return {**parameters, key: value}
 
 
-@pytest.mark.parametrize("kind", ["rnn", "lstm"])
+@pytest.mark.parametrize("kind", KINDS)
 class TestSequenceForward:
     def run(self, kind, x, a0, parameters):
         return SEQUENCE[kind][0](x, a0, parameters)
@@ -60,7 +70,7 @@ class TestSequenceForward:
 
     def test_n_x_mismatch_between_x_and_parameters(self, kind):
         p = _problem(kind)
-        key, expected = ("Wax", "(n_a, n_x) = (5, 2)") if kind == "rnn" else ("Wf", "(n_a, n_a + n_x) = (5, 7)")
+        key, expected, _ = FIRST_GATE[kind]
         with pytest.raises(ValueError, match=_message(f'parameters["{key}"]', expected)):
             self.run(kind, p["x"][:2], p["a0"], p["parameters"])
 
@@ -89,7 +99,7 @@ class TestSequenceForward:
     def test_bias_as_vector_is_rejected(self, kind):
         """A (n_a,) bias would broadcast into a silent wrong answer; it must fail."""
         p = _problem(kind)
-        key = "ba" if kind == "rnn" else "bf"
+        key = FIRST_GATE[kind][2]
         with pytest.raises(ValueError, match=_message(f'parameters["{key}"]', "(n_a, 1)", "(5,)")):
             self.run(kind, p["x"], p["a0"], _with(p["parameters"], key, np.zeros(N_A)))
 
@@ -110,6 +120,17 @@ class TestCellForward:
         with pytest.raises(ValueError, match=_message("c_prev", "(n_a, m) = (5, 4)", "(4, 4)")):
             lstm_cell_forward(p["x"][:, :, 0], p["a0"], p["c0"][:4], p["parameters"])
 
+    def test_gru_cell_n_x_mismatch(self):
+        p = _problem("gru")
+        with pytest.raises(ValueError, match=_message('parameters["Wr"]', "(n_a, n_a + n_x) = (5, 7)",
+                                                      "n_x = 2 from xt", "got (5, 8)")):
+            gru_cell_forward(p["x"][:2, :, 0], p["a0"], p["parameters"])
+
+    def test_gru_cell_m_mismatch(self):
+        p = _problem("gru")
+        with pytest.raises(ValueError, match=_message("a_prev", "(n_a, m) = (5, 4)", "(5, 2)")):
+            gru_cell_forward(p["x"][:, :, 0], p["a0"][:, :2], p["parameters"])
+
     def test_parameters_not_a_dict(self):
         p = _problem("rnn")
         with pytest.raises(TypeError, match="parameters"):
@@ -129,6 +150,18 @@ class TestBackward:
         with pytest.raises(ValueError, match=_message("dc_next", "(n_a, m) = (5, 4)", "(5,)")):
             lstm_cell_backward(p["da"][:, :, 0], p["dc"][:, 0], cache)
 
+    def test_gru_cell_da_next_wrong_shape(self):
+        p = _problem("gru")
+        cache = gru_cell_forward(p["x"][:, :, 0], p["a0"], p["parameters"])[2]
+        with pytest.raises(ValueError, match=_message("da_next", "(n_a, m) = (5, 4)", "(5, 4, 1)")):
+            gru_cell_backward(p["da"][:, :, :1], cache)
+
+    def test_gru_cell_given_an_lstm_cache(self):
+        p = _problem("lstm")
+        cache = lstm_cell_forward(p["x"][:, :, 0], p["a0"], p["c0"], p["parameters"])[3]
+        with pytest.raises(ValueError, match=_message("cache", "GRUCache", "7 fields", "length 10")):
+            gru_cell_backward(p["da"][:, :, 0], cache)
+
     def test_wrong_cache(self):
         p = _problem("lstm")
         cache = rnn_cell_forward(p["x"][:, :, 0], p["a0"],
@@ -136,7 +169,7 @@ class TestBackward:
         with pytest.raises(ValueError, match=_message("cache", "LSTMCache", "10 fields", "length 4")):
             lstm_cell_backward(p["da"][:, :, 0], p["dc"], cache)
 
-    @pytest.mark.parametrize("kind", ["rnn", "lstm"])
+    @pytest.mark.parametrize("kind", KINDS)
     def test_da_with_more_steps_than_forward(self, kind):
         p = _problem(kind)
         forward, backward = SEQUENCE[kind]
@@ -145,7 +178,7 @@ class TestBackward:
                                                       "T_x <= 3", f"got (5, 4, {T_X})")):
             backward(p["da"], caches)
 
-    @pytest.mark.parametrize("kind", ["rnn", "lstm"])
+    @pytest.mark.parametrize("kind", KINDS)
     def test_da_with_wrong_batch(self, kind):
         p = _problem(kind)
         forward, backward = SEQUENCE[kind]
@@ -153,7 +186,7 @@ class TestBackward:
         with pytest.raises(ValueError, match=_message("da", "(5, 4, T_x)", "got (5, 2, 6)")):
             backward(p["da"][:, :2], caches)
 
-    @pytest.mark.parametrize("kind", ["rnn", "lstm"])
+    @pytest.mark.parametrize("kind", KINDS)
     def test_da_wrong_ndim(self, kind):
         p = _problem(kind)
         forward, backward = SEQUENCE[kind]
