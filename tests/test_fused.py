@@ -18,11 +18,14 @@ from rnnbook.gradcheck import gradient_errors
 TEACHING = {
     "rnn": (rnnbook.rnn_forward, rnnbook.rnn_backward),
     "lstm": (rnnbook.lstm_forward, rnnbook.lstm_backward),
+    "gru": (rnnbook.gru_forward, rnnbook.gru_backward),
 }
 FUSED = {
     "rnn": (fused.rnn_forward, fused.rnn_backward),
     "lstm": (fused.lstm_forward, fused.lstm_backward),
+    "gru": (fused.gru_forward, fused.gru_backward),
 }
+KINDS = list(FUSED)
 TOLERANCE = {np.float64: 1e-12, np.float32: 1e-5}
 
 # SHAPES has m = 1, T_x = 1 and n_x != n_a; these add longer sequences and an n_a
@@ -84,14 +87,14 @@ def test_course_lstm_backward_case_with_fewer_gradient_steps():
 
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])
 @pytest.mark.parametrize("shape", SHAPES + LONG_SHAPES)
-@pytest.mark.parametrize("kind", ["rnn", "lstm"])
+@pytest.mark.parametrize("kind", KINDS)
 def test_random_shapes(kind, shape, dtype):
     p = random_problem(kind, *shape, seed=sum(shape), dtype=dtype)
     assert_same(kind, p["x"], p["a0"], p["parameters"], p["da"], TOLERANCE[dtype])
 
 
 @pytest.mark.parametrize("steps", [1, 17, 33])
-@pytest.mark.parametrize("kind", ["rnn", "lstm"])
+@pytest.mark.parametrize("kind", KINDS)
 def test_da_with_fewer_steps_than_the_forward_pass(kind, steps):
     p = random_problem(kind, 4, 5, 2, 3, 40, seed=steps)
     assert_same(kind, p["x"], p["a0"], p["parameters"], p["da"][:, :, :steps], 1e-12)
@@ -99,18 +102,19 @@ def test_da_with_fewer_steps_than_the_forward_pass(kind, steps):
 
 @pytest.mark.parametrize("chunk", [1, 3])
 @pytest.mark.parametrize("steps", [40, 17, 1])
-@pytest.mark.parametrize("kind", ["rnn", "lstm"])
+@pytest.mark.parametrize("kind", KINDS)
 def test_backward_in_many_blocks_and_chunks(kind, steps, chunk, monkeypatch):
     """Small problems run backward in one block and one chunk: force many of each."""
     n_x, n_a, n_y, m, T_x = 3, 7, 2, 4, 40
     monkeypatch.setattr(fused, "BLOCK_BYTES", 0)  # blocks of T_x / 8 = 5 steps
-    monkeypatch.setattr(fused, "CHUNK_BYTES", chunk * m * 4 * n_a * 8)  # LSTM chunks
+    # chunks of `chunk` LSTM steps; a GRU step is 3/4 the size: 1 and 4 steps
+    monkeypatch.setattr(fused, "CHUNK_BYTES", chunk * m * 4 * n_a * 8)
     assert len(fused._blocks(T_x, 1)[1]) == 8
     p = random_problem(kind, n_x, n_a, n_y, m, T_x, seed=steps)
     assert_same(kind, p["x"], p["a0"], p["parameters"], p["da"][:, :, :steps], 1e-12)
 
 
-@pytest.mark.parametrize("kind", ["rnn", "lstm"])
+@pytest.mark.parametrize("kind", KINDS)
 def test_saturated_gates_stay_finite_and_close(kind):
     """Huge pre-activations: the fused sigmoid (through tanh) must not overflow.
 
@@ -129,7 +133,7 @@ def test_saturated_gates_stay_finite_and_close(kind):
 
 
 @pytest.mark.parametrize("shape", [(3, 4, 2, 2, 3), (2, 3, 2, 1, 18)])
-@pytest.mark.parametrize("kind", ["rnn", "lstm"])
+@pytest.mark.parametrize("kind", KINDS)
 def test_gradients_match_finite_differences(kind, shape):
     p = random_problem(kind, *shape, seed=7)
     forward, backward = FUSED[kind]
@@ -148,14 +152,14 @@ def test_gradients_match_finite_differences(kind, shape):
 # --- dtypes and purity --------------------------------------------------------------
 
 
-@pytest.mark.parametrize("kind", ["rnn", "lstm"])
+@pytest.mark.parametrize("kind", KINDS)
 def test_float32_in_float32_out(kind):
     p = random_problem(kind, 3, 4, 2, 5, 3, dtype=np.float32)
     outputs, grads = run(kind, FUSED, p["x"], p["a0"], p["parameters"], p["da"])
     assert {array.dtype for array in [*outputs, *grads.values()]} == {np.dtype(np.float32)}
 
 
-@pytest.mark.parametrize("kind", ["rnn", "lstm"])
+@pytest.mark.parametrize("kind", KINDS)
 def test_integer_inputs_give_float64(kind):
     p = random_problem(kind, 3, 4, 2, 5, 3)
     x = np.ones(p["x"].shape, dtype=np.int64)
@@ -163,13 +167,13 @@ def test_integer_inputs_give_float64(kind):
     assert FUSED[kind][0](x, p["a0"], p["parameters"])[0].dtype == np.float64
 
 
-@pytest.mark.parametrize("kind", ["rnn", "lstm"])
+@pytest.mark.parametrize("kind", KINDS)
 def test_float64_gradient_on_a_float32_forward_promotes_like_the_teaching_version(kind):
     p = random_problem(kind, 3, 4, 2, 5, 3, dtype=np.float32)
     assert_same(kind, p["x"], p["a0"], p["parameters"], p["da"].astype(np.float64), 1e-5)
 
 
-@pytest.mark.parametrize("kind", ["rnn", "lstm"])
+@pytest.mark.parametrize("kind", KINDS)
 def test_no_input_is_modified(kind):
     p = random_problem(kind, 3, 4, 2, 5, 3)
     before = copy.deepcopy(p)
@@ -181,7 +185,7 @@ def test_no_input_is_modified(kind):
         np.testing.assert_array_equal(p[name], before[name])
 
 
-@pytest.mark.parametrize("kind", ["rnn", "lstm"])
+@pytest.mark.parametrize("kind", KINDS)
 def test_backward_leaves_the_caches_intact(kind):
     p = random_problem(kind, 3, 4, 2, 5, 20)
     forward, backward = FUSED[kind]
@@ -196,7 +200,7 @@ def test_backward_leaves_the_caches_intact(kind):
     assert second["dx"].shape[2] == 7
 
 
-@pytest.mark.parametrize("kind", ["rnn", "lstm"])
+@pytest.mark.parametrize("kind", KINDS)
 def test_returned_states_are_read_only_views_of_the_cache(kind):
     p = random_problem(kind, 3, 4, 2, 5, 3)
     a = FUSED[kind][0](p["x"], p["a0"], p["parameters"])[0]
@@ -204,7 +208,7 @@ def test_returned_states_are_read_only_views_of_the_cache(kind):
         a[0, 0, 0] = 1.0
 
 
-@pytest.mark.parametrize("kind", ["rnn", "lstm"])
+@pytest.mark.parametrize("kind", KINDS)
 def test_changing_the_parameters_after_the_forward_pass_does_not_change_the_gradients(kind):
     p = random_problem(kind, 3, 4, 2, 5, 3)
     forward, backward = FUSED[kind]
@@ -280,7 +284,7 @@ def _bad_forward_inputs(kind):
     """(name, x, a0, parameters) cases that both forward passes must reject."""
     p = random_problem(kind, 3, 5, 2, 4, 6)
     x, a0, parameters = p["x"], p["a0"], p["parameters"]
-    key = "Wax" if kind == "rnn" else "Wf"
+    key = {"rnn": "Wax", "lstm": "Wf", "gru": "Wr"}[kind]
     missing = {k: v for k, v in parameters.items() if k != key}
     return [
         ("x wrong ndim", ValueError, x[:, :, 0], a0, parameters),
@@ -296,14 +300,14 @@ def _bad_forward_inputs(kind):
 
 
 @pytest.mark.parametrize("case", range(9))
-@pytest.mark.parametrize("kind", ["rnn", "lstm"])
+@pytest.mark.parametrize("kind", KINDS)
 def test_forward_rejects_what_the_teaching_version_rejects(kind, case):
     _, error, x, a0, parameters = _bad_forward_inputs(kind)[case]
     _same_error(lambda: FUSED[kind][0](x, a0, parameters),
                 lambda: TEACHING[kind][0](x, a0, parameters), error)
 
 
-@pytest.mark.parametrize("kind", ["rnn", "lstm"])
+@pytest.mark.parametrize("kind", KINDS)
 @pytest.mark.parametrize("bad_da", ["more steps", "wrong batch", "wrong n_a", "wrong ndim"])
 def test_backward_rejects_what_the_teaching_version_rejects(kind, bad_da):
     p = random_problem(kind, 3, 5, 2, 4, 6)
@@ -319,7 +323,7 @@ def test_backward_rejects_what_the_teaching_version_rejects(kind, bad_da):
                 lambda: TEACHING[kind][1](da, caches["teaching"]), ValueError)
 
 
-@pytest.mark.parametrize("kind", ["rnn", "lstm"])
+@pytest.mark.parametrize("kind", KINDS)
 def test_an_empty_sequence_runs_forward_and_is_rejected_backward(kind):
     p = random_problem(kind, 3, 5, 2, 4, 6)
     x = p["x"][:, :, :0]
@@ -330,7 +334,7 @@ def test_an_empty_sequence_runs_forward_and_is_rejected_backward(kind):
                 lambda: TEACHING[kind][1](p["da"][:, :, :1], reference[-1]), ValueError)
 
 
-@pytest.mark.parametrize("kind", ["rnn", "lstm"])
+@pytest.mark.parametrize("kind", KINDS)
 def test_backward_rejects_a_teaching_cache(kind):
     p = random_problem(kind, 3, 5, 2, 4, 6)
     teaching_caches = TEACHING[kind][0](p["x"], p["a0"], p["parameters"])[-1]
