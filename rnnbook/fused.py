@@ -155,7 +155,7 @@ def _blocks(T_x, step_bytes):
 
 
 def _backward_widths(kind, n_a, n_x):
-    """Rows per example of the backward buffers of one step, for ``kind`` "rnn", "lstm", "gru".
+    """Rows per example of one step's backward buffers, ``kind`` "rnn", "lstm" or "gru".
 
     First the gradients at the pre-activations (dz or dG), then room for them as
     columns (``_rows_by_step``), then a buffer shared in turn by what the loop needs
@@ -369,14 +369,14 @@ def rnn_backward(da, caches):
 
 
 def _stack_gates(p, dtype, order=GATE_ORDER):
-    """The gates' ``[W_g | b_g]`` stacked in ``order``: (4 n_a, n_a + n_x + 1) for the LSTM."""
+    """The gates' ``[W_g | b_g]`` stacked in ``order``: (4 n_a, n_a + n_x + 1) for LSTMs."""
     return np.concatenate(
         [np.concatenate([p["W" + g], p["b" + g]], axis=1) for g in order]
     ).astype(dtype, copy=False)
 
 
 def _halve_sigmoid_rows(w, rows):
-    r"""A copy of the stacked weights with the first ``rows`` rows, the sigmoid gates', halved.
+    r"""A copy of the stacked weights, its first ``rows`` rows (the sigmoid gates') halved.
 
     :math:`\sigma(s) = (1 + \tanh(s/2)) / 2`: with :math:`s/2` computed by the
     products, one ``tanh`` call squashes all the gates.
@@ -387,7 +387,7 @@ def _halve_sigmoid_rows(w, rows):
 
 
 def _split_gates(g, count=4):
-    """Views of the ``count`` gate blocks (rows, axis -2) of stacked gates, in stacking order."""
+    """Views of the ``count`` gate blocks (rows, axis -2) of stacked gates, in order."""
     n_a = g.shape[-2] // count
     return tuple(g[..., k * n_a : (k + 1) * n_a, :] for k in range(count))
 
@@ -538,7 +538,7 @@ CHUNK_BYTES = 2**18  #: gate factors are computed for chunks of steps this small
 
 
 def _chunks(t0, t1, step_bytes):
-    """Step ranges (s0, s1) from t1 down to t0, each CHUNK_BYTES or less (one step at least)."""
+    """Step ranges (s0, s1) from t1 down to t0, of CHUNK_BYTES at most (a step at least)."""
     chunk = max(1, CHUNK_BYTES // step_bytes)
     return [(max(t0, s1 - chunk), s1) for s1 in range(t1, t0, -chunk)]
 
@@ -564,7 +564,7 @@ def _lstm_block_backward(t0, t1, da_block, gates, c, dg, q, wa_t, carried):
 
 
 def _split_gradients(dw, n_a, order, keys):
-    """The stacked gradient (gates in ``order``) as the course's dict, gates in ``keys`` order.
+    """The stacked gradient (gates in ``order``) as the course's dict, in ``keys`` order.
 
     For the LSTM, (4 n_a, n_a + n_x + 1) in GATE_ORDER gives dWf, dbf, dWi, ... dbo.
     """
@@ -651,7 +651,7 @@ def lstm_backward(da, caches):
 
 
 def _gru_step(g, a_prev, a_next, wc_a, work):
-    """Squash the gates ``g`` (3 n_a, m) in place, finishing the candidate, then write a<t>.
+    """Squash ``g`` (3 n_a, m) in place, finish the candidate, write a<t>.
 
     On entry the rows of r and u hold their whole (halved) pre-activations, the
     candidate's rows only the input's share: the state's share,
@@ -673,7 +673,7 @@ def _gru_step(g, a_prev, a_next, wc_a, work):
 
 
 def _gru_recurrence(h, gates, wa):
-    """Run the steps in order; two products with the state remain inside the loop.
+    """Run the steps in order; two products per step remain in the loop.
 
     ``wa`` (3 n_a, n_a) holds the state's columns of the stacked weights, the
     sigmoid gates' rows halved: one product for r and u, one for the candidate.
@@ -683,7 +683,7 @@ def _gru_recurrence(h, gates, wa):
     work = np.empty((2, *h.shape[1:]), dtype=gates.dtype)
     for t in range(gates.shape[0]):
         np.matmul(wa[: 2 * n_a], h[t], out=recurrent)
-        gates[t, : 2 * n_a] += recurrent  # gates[t] held the input projection of step t
+        gates[t, : 2 * n_a] += recurrent  # held step t's input projection
         _gru_step(gates[t], h[t], h[t + 1], wa[2 * n_a :], work)
 
 
@@ -769,7 +769,7 @@ def _gru_gate_factors(gates, a_prev, dg):
 
 
 def _gru_step_backward(da, dg, gates, wc_t, work):
-    """Finish one step's gate gradients ``dg`` (3 n_a, m); ``work[0]`` gets da's direct part.
+    """Finish one step's gate gradients ``dg`` (3 n_a, m); da's direct part to work[0].
 
     ``da`` (n_a, m) is the gradient reaching a<t>, ``dg`` holds the step's factors
     from :func:`_gru_gate_factors`, ``wc_t`` is the candidate's state columns,
@@ -789,7 +789,7 @@ def _gru_step_backward(da, dg, gates, wc_t, work):
 
 
 def _gru_block_backward(t0, t1, da_block, gates, h, dg, w_t, carried):
-    """Backward through steps t1 - 1 down to t0, writing their gate gradients into ``dg``.
+    """Backward through steps t1 - 1 down to t0, their gate gradients into ``dg``.
 
     ``w_t`` (n_a, 3 n_a) is the state's columns of the stacked weights, transposed;
     ``carried`` = (da_next, work): the gradient reaching a<t> from the steps after,

@@ -108,8 +108,8 @@ def gru_cell_forward(xt, a_prev, parameters):
     z = np.concatenate([a_prev, xt])  # (n_a + n_x, m)
     rt = sigmoid(p["Wr"] @ z + p["br"])  # (n_a, m)
     ut = sigmoid(p["Wu"] @ z + p["bu"])
-    reset = np.concatenate([rt * a_prev, xt])  # (n_a + n_x, m): the candidate reads this
-    cct = np.tanh(p["Wc"] @ reset + p["bc"])
+    zc = np.concatenate([rt * a_prev, xt])  # (n_a + n_x, m): what cct reads
+    cct = np.tanh(p["Wc"] @ zc + p["bc"])
     a_next = ut * cct + (1 - ut) * a_prev
     yt_pred = softmax(p["Wy"] @ a_next + p["by"])  # (n_y, m)
     return a_next, yt_pred, GRUCache(a_next, a_prev, rt, ut, cct, xt, p)
@@ -286,7 +286,7 @@ def reset_gate_grad(dra, a_prev, rt):
 
 
 def prev_state_direct_grad(da_next, dra, ut, rt):
-    r"""The part of the gradient for :math:`a^{\langle t-1 \rangle}` that skips the gates.
+    r"""Gradient reaching a_prev directly, not through the gates' weights.
 
     Parameters
     ----------
@@ -386,13 +386,11 @@ def gru_cell_backward(da_next, cache):
     dut = update_gate_grad(da_next, c.a_prev, c.ut, c.cct)
     dzc = p["Wc"].T @ dcct  # (n_a + n_x, m): gradient of [rt * a_prev; xt]
     drt = reset_gate_grad(dzc[:n_a], c.a_prev, c.rt)
-    dz = p["Wr"].T @ drt + p["Wu"].T @ dut  # (n_a + n_x, m): gradient of [a_prev; xt]
+    dz = p["Wr"].T @ drt + p["Wu"].T @ dut  # (n_a + n_x, m): the gates' share
     z = np.concatenate([c.a_prev, c.xt])  # (n_a + n_x, m)
     zc = np.concatenate([c.rt * c.a_prev, c.xt])
-    gradients = {
-        "dxt": dz[n_a:] + dzc[n_a:],
-        "da_prev": dz[:n_a] + prev_state_direct_grad(da_next, dzc[:n_a], c.ut, c.rt),
-    }
+    direct = prev_state_direct_grad(da_next, dzc[:n_a], c.ut, c.rt)
+    gradients = {"dxt": dz[n_a:] + dzc[n_a:], "da_prev": dz[:n_a] + direct}
     for g, dg, inputs in (("r", drt, z), ("u", dut, z), ("c", dcct, zc)):
         gradients["dW" + g] = dg @ inputs.T  # (n_a, n_a + n_x)
         gradients["db" + g] = dg.sum(axis=1, keepdims=True)  # (n_a, 1)
