@@ -4,12 +4,24 @@ The public functions keep the names, arguments, dictionary keys and return value
 of the course notebook "Building your Recurrent Neural Network - Step by Step".
 """
 
-from . import charmodel, course, experiments, fused, gates, gradcheck, gru, output, train
+from . import (
+    charmodel,
+    course,
+    experiments,
+    fused,
+    gates,
+    gradcheck,
+    gru,
+    model,
+    output,
+    parameters,
+    sampling,
+    train,
+)
 from .activations import sigmoid, softmax
 from .backward import lstm_backward, lstm_cell_backward, rnn_backward, rnn_cell_backward
 from .cell import LSTMCache, RNNCache, lstm_cell_forward, rnn_cell_forward
 from .gru import GRUCache, gru_backward, gru_cell_backward, gru_cell_forward, gru_forward
-from .output import lstm_model_loss_and_grads, rnn_model_loss_and_grads
 from .sequence import SequenceCache, lstm_forward, rnn_forward
 
 __version__ = "0.1.0"
@@ -22,7 +34,10 @@ __all__ = [
     "gates",
     "gradcheck",
     "gru",
+    "model",
     "output",
+    "parameters",
+    "sampling",
     "train",
     "sigmoid",
     "softmax",
@@ -38,8 +53,6 @@ __all__ = [
     "gru_forward",
     "gru_cell_backward",
     "gru_backward",
-    "rnn_model_loss_and_grads",
-    "lstm_model_loss_and_grads",
     "RNNCache",
     "LSTMCache",
     "GRUCache",

@@ -1,26 +1,38 @@
-"""Shape checks shared by the public functions.
+"""Argument checks shared by the public functions.
 
-Errors are part of the interface: each message names the argument, the shape it
-should have (in the book's letters and in numbers) and the shape it has.
+Errors are part of the interface: each message names the argument, what it should
+be (a shape in the book's letters and in numbers, a range, a type) and what it is.
+The checks read ``dtype.kind`` rather than calling ``np.issubdtype``: they run at
+every step of the teaching loops, and the kind is a single attribute lookup.
 """
+
+import math
+import numbers
 
 import numpy as np
 
+REAL_KINDS = "fiu"  #: float, signed and unsigned integer arrays are accepted
+
 
 def as_array(name, value, ndim, letters):
-    """Return ``value`` as an ndarray after checking its number of dimensions."""
+    """``value`` as an ndarray, after checking its number of dimensions and its dtype.
+
+    Real numbers only: booleans, complex numbers and objects raise ``TypeError``.
+    """
     array = np.asarray(value)
     if array.ndim != ndim:
         raise ValueError(
             f"{name}: expected a {ndim}-d array of shape {letters}, "
             f"got shape {array.shape}"
         )
-    if not (
-        np.issubdtype(array.dtype, np.floating)
-        or np.issubdtype(array.dtype, np.integer)
-    ):
+    return _real(name, array)
+
+
+def _real(name, array):
+    if array.dtype.kind not in REAL_KINDS:
         raise TypeError(
-            f"{name}: expected a real-valued array, got dtype {array.dtype}"
+            f"{name}: expected an array of real numbers (float or int), "
+            f"got dtype {array.dtype}"
         )
     return array
 
@@ -38,112 +50,84 @@ def expect_shape(name, array, letters, shape, where=""):
         )
 
 
-def check_parameters(parameters, expected, where=""):
-    """Check a parameter dictionary against ``{key: (letters, shape)}``.
+def check_like(name, value, like, letters, where=""):
+    """``value`` as an array of the same shape as the array ``like``, or an error."""
+    array = np.asarray(value)
+    expect_shape(name, array, letters, like.shape, where)
+    return _real(name, array)
 
-    Returns a new dict holding the checked arrays, so callers never touch the
-    caller's dictionary. ``where`` is passed on to :func:`expect_shape`.
+
+def check_alike(letters, **arrays):
+    """The arrays, if all are real and of one shape (the first's, ``letters``); else an error.
+
+    For element-wise functions, where numpy would broadcast mismatched shapes into a
+    silent wrong answer.
     """
-    if not isinstance(parameters, dict):
-        raise TypeError(f"parameters: expected a dict, got {type(parameters).__name__}")
-    checked = {}
-    for key, (letters, shape) in expected.items():
-        if key not in parameters:
-            raise KeyError(
-                f"parameters: missing {key!r} (expected shape {letters} = {shape})"
-            )
-        array = as_array(f'parameters["{key}"]', parameters[key], len(shape), letters)
-        expect_shape(f'parameters["{key}"]', array, letters, shape, where)
-        checked[key] = array
+    (first_name, first), *rest = arrays.items()
+    first = np.asarray(first)
+    checked = [_real(first_name, first)]
+    for name, value in rest:
+        value = np.asarray(value)
+        expect_shape(name, value, letters, first.shape, f"as {first_name}")
+        checked.append(_real(name, value))
     return checked
-
-
-def sizes_note(n_x, n_a, n_y, x_name="x", a_name="a0"):
-    """Where a parameter check read its sizes, for :func:`check_parameters`."""
-    return f"n_x = {n_x} from {x_name}, n_a = {n_a} from {a_name}, n_y = {n_y} from the output weight"
-
-
-def rnn_parameter_shapes(n_x, n_a, n_y):
-    """Expected shapes of the RNN's parameters."""
-    return {
-        "Wax": ("(n_a, n_x)", (n_a, n_x)),
-        "Waa": ("(n_a, n_a)", (n_a, n_a)),
-        "Wya": ("(n_y, n_a)", (n_y, n_a)),
-        "ba": ("(n_a, 1)", (n_a, 1)),
-        "by": ("(n_y, 1)", (n_y, 1)),
-    }
-
-
-def lstm_parameter_shapes(n_x, n_a, n_y):
-    """Expected shapes of the LSTM's parameters."""
-    shapes = {}
-    for gate in "fico":
-        shapes["W" + gate] = ("(n_a, n_a + n_x)", (n_a, n_a + n_x))
-        shapes["b" + gate] = ("(n_a, 1)", (n_a, 1))
-    shapes["Wy"] = ("(n_y, n_a)", (n_y, n_a))
-    shapes["by"] = ("(n_y, 1)", (n_y, 1))
-    return shapes
-
-
-def gru_parameter_shapes(n_x, n_a, n_y):
-    """Expected shapes of the GRU's parameters."""
-    shapes = {}
-    for gate in "ruc":
-        shapes["W" + gate] = ("(n_a, n_a + n_x)", (n_a, n_a + n_x))
-        shapes["b" + gate] = ("(n_a, 1)", (n_a, 1))
-    shapes["Wy"] = ("(n_y, n_a)", (n_y, n_a))
-    shapes["by"] = ("(n_y, 1)", (n_y, 1))
-    return shapes
-
-
-def output_size(parameters, key):
-    """n_y read from the output weight ``parameters[key]`` of shape (n_y, n_a)."""
-    if not isinstance(parameters, dict):
-        raise TypeError(f"parameters: expected a dict, got {type(parameters).__name__}")
-    if key not in parameters:
-        raise KeyError(f"parameters: missing {key!r} (expected shape (n_y, n_a))")
-    return as_array(f'parameters["{key}"]', parameters[key], 2, "(n_y, n_a)").shape[0]
 
 
 def float_dtype(*arrays):
     """The dtype numpy arithmetic gives these arrays, or float64 if that is not a float."""
     dtype = np.result_type(*(np.asarray(a).dtype for a in arrays))
-    return dtype if np.issubdtype(dtype, np.floating) else np.dtype(np.float64)
+    return dtype if dtype.kind == "f" else np.dtype(np.float64)
 
 
-def _model_parameters(kind, parameters, n_x, n_a, x_name, a_name):
-    """Check an RNN's (``kind="rnn"``) or LSTM's parameters against n_x and n_a."""
-    shapes, output_key = {
-        "rnn": (rnn_parameter_shapes, "Wya"),
-        "lstm": (lstm_parameter_shapes, "Wy"),
-        "gru": (gru_parameter_shapes, "Wy"),
-    }[kind]
-    n_y = output_size(parameters, output_key)
-    where = sizes_note(n_x, n_a, n_y, x_name, a_name)
-    return check_parameters(parameters, shapes(n_x, n_a, n_y), where)
+def check_size(name, value, minimum=0):
+    """``value`` as an int, if it is an integer of at least ``minimum``."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+        raise TypeError(f"{name}: expected an integer, got {value!r}")
+    if value < minimum:
+        raise ValueError(f"{name}: expected an integer >= {minimum}, got {value}")
+    return int(value)
 
 
-def check_step(kind, xt, a_prev, parameters, c_prev=None):
-    """Validate one cell step; return ``xt, a_prev, parameters`` (and ``c_prev``).
+def check_finite_number(name, value, low=-math.inf, high=math.inf, closed_high=True):
+    """``value`` as a float, if it is a finite real number in ``[low, high]``.
 
-    ``parameters`` comes back as a new dict of checked arrays.
+    ``closed_high=False`` excludes ``high`` itself (for ``[0, 1)``).
     """
-    xt = as_array("xt", xt, 2, "(n_x, m)")
-    a_prev = as_array("a_prev", a_prev, 2, "(n_a, m)")
-    (n_x, m), n_a = xt.shape, a_prev.shape[0]
-    expect_shape("a_prev", a_prev, "(n_a, m)", (n_a, m), f"m = {m}: the columns of xt")
-    p = _model_parameters(kind, parameters, n_x, n_a, "xt", "a_prev")
-    if c_prev is None:
-        return xt, a_prev, p
-    c_prev = as_array("c_prev", c_prev, 2, "(n_a, m)")
-    expect_shape("c_prev", c_prev, "(n_a, m)", (n_a, m), "as a_prev")
-    return xt, a_prev, p, c_prev
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise TypeError(f"{name}: expected a real number, got {value!r}")
+    value = float(value)
+    inside = low <= value <= high if closed_high else low <= value < high
+    if not (math.isfinite(value) and inside):
+        raise ValueError(f"{name}: expected {_interval(low, high, closed_high)}, got {value}")
+    return value
 
 
-def check_sequence(kind, x, a0, parameters):
-    """Validate a sequence's inputs; return ``x, a0, parameters`` (a checked copy)."""
-    x = as_array("x", x, 3, "(n_x, m, T_x)")
-    a0 = as_array("a0", a0, 2, "(n_a, m)")
-    (n_x, m, _), n_a = x.shape, a0.shape[0]
-    expect_shape("a0", a0, "(n_a, m)", (n_a, m), f"m = {m}: axis 1 of x")
-    return x, a0, _model_parameters(kind, parameters, n_x, n_a, "x", "a0")
+def _interval(low, high, closed_high):
+    if math.isinf(low) and math.isinf(high):
+        return "a finite number"
+    if math.isinf(high):
+        return f"a finite number >= {low:g}"
+    return f"a number in [{low:g}, {high:g}{']' if closed_high else ')'}"
+
+
+def check_positive(name, value, allow_inf=False):
+    """``value`` as a float, if it is a real number > 0 (``inf`` too if ``allow_inf``)."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise TypeError(f"{name}: expected a positive number, got {value!r}")
+    value = float(value)
+    if not (value > 0 and (allow_inf or math.isfinite(value))):
+        kind = "a positive number" if allow_inf else "a finite positive number"
+        raise ValueError(f"{name}: expected {kind}, got {value}")
+    return value
+
+
+def as_generator(name, rng):
+    """A ``numpy.random.Generator``: ``rng`` itself, or one seeded by the int ``rng``."""
+    if isinstance(rng, np.random.Generator):
+        return rng
+    if isinstance(rng, numbers.Integral) and not isinstance(rng, bool) and rng >= 0:
+        return np.random.default_rng(int(rng))
+    raise TypeError(
+        f"{name}: expected a numpy.random.Generator or a non-negative int seed, "
+        f"got {rng!r}"
+    )

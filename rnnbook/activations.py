@@ -6,6 +6,8 @@ Both are written so that no intermediate ever overflows: ``sigmoid(-1000.0)`` an
 
 import numpy as np
 
+from ._validate import REAL_KINDS
+
 
 def sigmoid(x):
     r"""Logistic sigmoid, element-wise and overflow-free.
@@ -34,9 +36,7 @@ def sigmoid(x):
     >>> sigmoid(np.array([-1000.0, 0.0, 2.0]))  # doctest: +FLOAT_CMP
     array([0.        , 0.5       , 0.88079708])
     """
-    x = np.asarray(x)
-    if not np.issubdtype(x.dtype, np.floating):
-        x = x.astype(np.float64)
+    x = _as_floats("x", x)
     e = np.exp(-np.abs(x))  # in (0, 1]: never overflows
     return np.where(x >= 0, 1 / (1 + e), e / (1 + e))[
         ()
@@ -71,8 +71,19 @@ def softmax(x):
     array([[1. , 0.5],
            [0. , 0.5]])
     """
-    x = np.asarray(x)
-    if not np.issubdtype(x.dtype, np.floating):
-        x = x.astype(np.float64)
-    e = np.exp(x - x.max(axis=0, keepdims=True))
+    x = _as_floats("x", x)
+    if x.ndim == 0 or x.shape[0] == 0:
+        raise ValueError(f"x: expected scores of shape (n_y, m) with n_y >= 1, got shape {x.shape}")
+    # A gap to the maximum beyond the dtype's range (float16 holds only 65504) becomes
+    # -inf, whose exponential is exactly the right 0.
+    with np.errstate(over="ignore"):
+        e = np.exp(x - x.max(axis=0, keepdims=True))
     return e / e.sum(axis=0, keepdims=True)
+
+
+def _as_floats(name, x):
+    """``x`` as a floating array: real numbers only; integers become float64."""
+    x = np.asarray(x)
+    if x.dtype.kind not in REAL_KINDS:
+        raise TypeError(f"{name}: expected real numbers (float or int), got dtype {x.dtype}")
+    return x if x.dtype.kind == "f" else x.astype(np.float64)

@@ -7,7 +7,7 @@ with respect to each input and parameter, under the course's keys.
 
 import numpy as np
 
-from ._validate import as_array, expect_shape, float_dtype
+from ._validate import as_array, check_like, float_dtype
 from .cell import LSTMCache, RNNCache
 from .gates import (
     candidate_grad,
@@ -17,27 +17,46 @@ from .gates import (
     prev_cell_state_grad,
     update_gate_grad,
 )
+from .parameters import check_parameters
 from .sequence import SequenceCache
 
 LSTM_PARAMETER_GRADS = ("dWf", "dbf", "dWi", "dbi", "dWc", "dbc", "dWo", "dbo")
 
 
-def _as_cache(cache_type, cache):
-    """Read a cell cache (a NamedTuple or the course's plain tuple) by field name."""
+def _as_cache(cache_type, cache, kind):
+    """A cell cache of ``cache_type``, from the package's own or from a plain tuple.
+
+    A cache of the package's type was built by its forward pass from checked arrays;
+    a plain tuple in the course's field order is checked field by field: every state
+    and gate shaped like ``a_next`` (n_a, m), ``xt`` (n_x, m), and the parameters of
+    ``kind`` for those sizes.
+    """
+    if isinstance(cache, cache_type):
+        return cache
     fields = cache_type._fields
     if not isinstance(cache, tuple) or len(cache) != len(fields):
+        length = len(cache) if isinstance(cache, tuple) else "?"
         raise ValueError(
             f"cache: expected a {cache_type.__name__} of {len(fields)} fields "
-            f"{fields}, got {type(cache).__name__} of length {len(cache) if isinstance(cache, tuple) else '?'}"
+            f"{fields}, got {type(cache).__name__} of length {length}"
         )
-    return cache_type(*cache)
+    values = dict(zip(fields, cache))
+    a_next = as_array("cache.a_next", values["a_next"], 2, "(n_a, m)")
+    m = a_next.shape[1]
+    xt = as_array("cache.xt", values["xt"], 2, "(n_x, m)")
+    for name in fields:
+        if name not in ("xt", "parameters"):
+            values[name] = check_like(f"cache.{name}", values[name], a_next, "(n_a, m)")
+    values["xt"] = check_like("cache.xt", xt, np.empty((xt.shape[0], m)), "(n_x, m)")
+    values["parameters"] = check_parameters(
+        kind, values["parameters"], xt.shape[0], a_next.shape[0], "cache.xt", "cache.a_next"
+    )
+    return cache_type(**values)
 
 
 def _upstream(name, grad, like, letters="(n_a, m)"):
     """Validate an upstream gradient against the forward value it belongs to."""
-    grad = np.asarray(grad)
-    expect_shape(name, grad, letters, like.shape)
-    return grad
+    return check_like(name, grad, like, letters)
 
 
 def rnn_cell_backward(da_next, cache):
@@ -85,7 +104,7 @@ def rnn_cell_backward(da_next, cache):
     >>> sorted(gradients)
     ['dWaa', 'dWax', 'da_prev', 'dba', 'dxt']
     """
-    cache = _as_cache(RNNCache, cache)
+    cache = _as_cache(RNNCache, cache, "rnn")
     da_next = _upstream("da_next", da_next, cache.a_next)
     p = cache.parameters
     dz = da_next * (1 - cache.a_next**2)  # (n_a, m), gradient at tanh's argument
@@ -98,16 +117,21 @@ def rnn_cell_backward(da_next, cache):
     }
 
 
-def _check_sequence_grad(da, caches):
-    """Validate ``da`` (n_a, m, T) against the forward caches; T may be < T_x."""
+def _check_sequence_grad(da, caches, cache_type, kind):
+    """Validate ``da`` (n_a, m, T) against the forward caches; T may be < T_x.
+
+    Returns ``da``, the list of step caches, the first one checked, ``n_x`` and ``T``.
+    """
     if not isinstance(caches, tuple) or len(caches) != 2:
         raise ValueError(
             "caches: expected the (caches, x) pair returned by the forward pass"
         )
     step_caches, x = SequenceCache(*caches)
+    x = as_array("caches.x", x, 3, "(n_x, m, T_x)")
     if len(step_caches) == 0:
         raise ValueError("caches: the forward pass ran no time step (T_x = 0)")
-    n_a, m = step_caches[0][0].shape  # a_next of the first step
+    first = _as_cache(cache_type, step_caches[0], kind)
+    n_a, m = first.a_next.shape
     da = as_array("da", da, 3, "(n_a, m, T_x)")
     T_x = da.shape[2]
     if da.shape[:2] != (n_a, m) or not 1 <= T_x <= len(step_caches):
@@ -115,7 +139,7 @@ def _check_sequence_grad(da, caches):
             f"da: expected shape (n_a, m, T_x) = ({n_a}, {m}, T_x) with "
             f"1 <= T_x <= {len(step_caches)} (the forward pass's steps), got {da.shape}"
         )
-    return da, step_caches, x.shape[0], T_x
+    return da, step_caches, first, x.shape[0], T_x
 
 
 def rnn_backward(da, caches):
@@ -162,8 +186,7 @@ def rnn_backward(da, caches):
     >>> {key: value.shape for key, value in gradients.items()}
     {'dx': (3, 5, 6), 'da0': (4, 5), 'dWax': (4, 3), 'dWaa': (4, 4), 'dba': (4, 1)}
     """
-    da, step_caches, n_x, T_x = _check_sequence_grad(da, caches)
-    first = _as_cache(RNNCache, step_caches[0])
+    da, step_caches, first, n_x, T_x = _check_sequence_grad(da, caches, RNNCache, "rnn")
     n_a, m = first.a_next.shape
     dtype = float_dtype(da, first.a_next)
     dx = np.zeros((n_x, m, T_x), dtype=dtype)
@@ -231,7 +254,7 @@ def lstm_cell_backward(da_next, dc_next, cache):
     >>> gradients["dWf"].shape, gradients["dxt"].shape
     ((2, 5), (3, 4))
     """
-    c = _as_cache(LSTMCache, cache)
+    c = _as_cache(LSTMCache, cache, "lstm")
     da_next = _upstream("da_next", da_next, c.a_next)
     dc_next = _upstream("dc_next", dc_next, c.c_next)
     n_a = c.a_next.shape[0]
@@ -304,8 +327,7 @@ def lstm_backward(da, caches):
     >>> gradients["dx"].shape, gradients["da0"].shape, gradients["dWo"].shape
     ((3, 4, 5), (2, 4), (2, 5))
     """
-    da, step_caches, n_x, T_x = _check_sequence_grad(da, caches)
-    first = _as_cache(LSTMCache, step_caches[0])
+    da, step_caches, first, n_x, T_x = _check_sequence_grad(da, caches, LSTMCache, "lstm")
     n_a, m = first.a_next.shape
     dtype = float_dtype(da, first.a_next)
     dx = np.zeros((n_x, m, T_x), dtype=dtype)

@@ -9,7 +9,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from ._validate import check_step
+from .parameters import check_step
 from .activations import sigmoid, softmax
 
 
@@ -19,7 +19,7 @@ class RNNCache(NamedTuple):
     a_next: np.ndarray  #: (n_a, m)
     a_prev: np.ndarray  #: (n_a, m)
     xt: np.ndarray  #: (n_x, m)
-    parameters: dict  #: the parameters the step ran with
+    parameters: dict  #: the parameters the step ran with (checked arrays)
 
 
 class LSTMCache(NamedTuple):
@@ -34,7 +34,7 @@ class LSTMCache(NamedTuple):
     cct: np.ndarray  #: candidate cell state, (n_a, m)
     ot: np.ndarray  #: output gate, (n_a, m)
     xt: np.ndarray  #: (n_x, m)
-    parameters: dict  #: the parameters the step ran with
+    parameters: dict  #: the parameters the step ran with (checked arrays)
 
 
 def rnn_cell_forward(xt, a_prev, parameters):
@@ -87,7 +87,7 @@ def rnn_cell_forward(xt, a_prev, parameters):
     xt, a_prev, p = check_step("rnn", xt, a_prev, parameters)
     a_next = np.tanh(p["Wax"] @ xt + p["Waa"] @ a_prev + p["ba"])  # (n_a, m)
     yt_pred = softmax(p["Wya"] @ a_next + p["by"])  # (n_y, m)
-    return a_next, yt_pred, RNNCache(a_next, a_prev, xt, parameters)
+    return a_next, yt_pred, RNNCache(a_next, a_prev, xt, p)
 
 
 def lstm_cell_forward(xt, a_prev, c_prev, parameters):
@@ -162,5 +162,5 @@ def lstm_cell_forward(xt, a_prev, c_prev, parameters):
     c_next = ft * c_prev + it * cct
     a_next = ot * np.tanh(c_next)
     yt_pred = softmax(p["Wy"] @ a_next + p["by"])  # (n_y, m)
-    cache = LSTMCache(a_next, c_next, a_prev, c_prev, ft, it, cct, ot, xt, parameters)
+    cache = LSTMCache(a_next, c_next, a_prev, c_prev, ft, it, cct, ot, xt, p)
     return a_next, c_next, yt_pred, cache

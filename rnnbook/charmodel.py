@@ -18,13 +18,12 @@ from typing import NamedTuple
 
 import numpy as np
 
+from ._validate import as_array, as_generator, check_finite_number, check_size
+from .model import loss
 from .output import one_hot
-from .train import (
-    initialize_lstm_parameters,
-    initialize_rnn_parameters,
-    sample,
-    train_model,
-)
+from .parameters import SHAPES, initialize_parameters, sizes
+from .sampling import sample
+from .train import train_model
 
 
 def zen_of_python():
@@ -88,13 +87,15 @@ def build_vocabulary(text):
     return Vocabulary(chars, {char: k for k, char in enumerate(chars)})
 
 
-def encode(text, vocabulary):
+def encode(text, vocabulary, name="text"):
     """Character indices of ``text``.
 
     Parameters
     ----------
     text : str
     vocabulary : Vocabulary
+    name : str, optional
+        What to call ``text`` in an error message.
 
     Returns
     -------
@@ -106,10 +107,12 @@ def encode(text, vocabulary):
     >>> encode("hole", build_vocabulary("hello"))
     array([1, 3, 2, 0])
     """
+    if not isinstance(text, str):
+        raise TypeError(f"{name}: expected a str, got {type(text).__name__}")
     unknown = sorted(set(text) - set(vocabulary.index))
     if unknown:
         raise ValueError(
-            f"text: characters {unknown} are not in the vocabulary {vocabulary.chars!r}"
+            f"{name}: characters {unknown} are not in the vocabulary {vocabulary.chars!r}"
         )
     return np.array([vocabulary.index[char] for char in text], dtype=np.int64)
 
@@ -123,7 +126,14 @@ def decode(indices, vocabulary):
     >>> decode([1, 3, 2, 0], build_vocabulary("hello"))
     'hole'
     """
-    return "".join(vocabulary.chars[int(k)] for k in indices)
+    indices = as_array("indices", indices, 1, "(n_chars,)")
+    if indices.size and (indices.dtype.kind not in "iu" or indices.min() < 0
+                         or indices.max() >= len(vocabulary.chars)):
+        raise ValueError(
+            f"indices: expected integers in [0, n_vocab) = [0, {len(vocabulary.chars)}), "
+            f"got {indices.dtype} values from {indices.min()} to {indices.max()}"
+        )
+    return "".join(vocabulary.chars[k] for k in indices.tolist())
 
 
 def training_windows(indices, T_x):
@@ -158,11 +168,11 @@ def training_windows(indices, T_x):
     array([[1, 2, 3],
            [2, 3, 4]])
     """
-    indices = np.asarray(indices)
-    if indices.ndim != 1 or not 1 <= T_x < len(indices):
+    indices = as_array("indices", indices, 1, "(n_chars,)")
+    T_x = check_size("T_x", T_x)
+    if not 1 <= T_x < len(indices):
         raise ValueError(
-            f"T_x: expected 1 <= T_x < n_chars with indices of shape (n_chars,), "
-            f"got T_x = {T_x} and indices of shape {indices.shape}"
+            f"T_x: expected 1 <= T_x < n_chars = {len(indices)} (from indices), got {T_x}"
         )
     windows = np.lib.stride_tricks.sliding_window_view(
         indices, T_x + 1
@@ -185,17 +195,17 @@ def batches(indices, n_vocab, T_x, batch_size, n_steps, rng, dtype=np.float64):
         Windows per batch, m.
     n_steps : int
         Number of batches.
-    rng : numpy.random.Generator
+    rng : numpy.random.Generator or int
         Picks the windows (with replacement across batches, without within one).
     dtype : data-type, optional
         Dtype of the one-hot inputs.
 
-    Yields
-    ------
-    x : ndarray, shape (n_vocab, m, T_x)
-        One-hot inputs.
-    targets : ndarray of int, shape (m, T_x)
-        The next character at every step.
+    Returns
+    -------
+    iterator of (x, targets)
+        ``x`` (n_vocab, m, T_x) one-hot inputs and ``targets`` (m, T_x), the next
+        character at every step. The arguments are checked when this is called, not
+        when the first batch is drawn.
 
     Examples
     --------
@@ -206,22 +216,171 @@ def batches(indices, n_vocab, T_x, batch_size, n_steps, rng, dtype=np.float64):
     ((4, 2, 3), (2, 3))
     """
     inputs, targets = training_windows(indices, T_x)
-    if not 1 <= batch_size <= len(inputs):
+    n_vocab, n_steps = check_size("n_vocab", n_vocab, 1), check_size("n_steps", n_steps)
+    if check_size("batch_size", batch_size, 1) > len(inputs):
         raise ValueError(
             f"batch_size: expected 1 <= batch_size <= {len(inputs)} "
             f"(the number of windows), got {batch_size}"
         )
+    return _random_windows(inputs, targets, n_vocab, batch_size, n_steps,
+                           as_generator("rng", rng), dtype)
+
+
+def _random_windows(inputs, targets, n_vocab, batch_size, n_steps, rng, dtype):
     for _ in range(n_steps):
         rows = rng.choice(len(inputs), size=batch_size, replace=False)
         yield one_hot(inputs[rows], n_vocab, dtype), targets[rows]
 
 
-class CharModel(NamedTuple):
-    """A trained character model: its parameters, vocabulary and loss history."""
+def stream_batches(indices, n_vocab, T_x, batch_size, n_steps, dtype=np.float64):
+    r"""Consecutive windows of parallel streams, for training that carries its state.
 
-    parameters: dict  #: RNN or LSTM parameters, n_x = n_y = n_vocab
+    Parameters
+    ----------
+    indices : array_like of int, shape (n_chars,)
+        The encoded corpus.
+    n_vocab : int
+        Size of the vocabulary: the length of each one-hot input.
+    T_x : int
+        Window length: the steps backpropagation runs over.
+    batch_size : int
+        Streams read side by side, m: the corpus is cut into ``batch_size`` stretches
+        of equal length, and row i of every batch continues row i of the batch before.
+    n_steps : int
+        Number of batches. After a stream's last whole window, it starts again at its
+        beginning (one seam per pass over the text).
+    dtype : data-type, optional
+        Dtype of the one-hot inputs.
+
+    Returns
+    -------
+    iterator of (x, targets)
+        ``x`` (n_vocab, m, T_x) one-hot inputs and ``targets`` (m, T_x), the next
+        character at every step.
+
+    Notes
+    -----
+    With ``carry_state=True``, :func:`~rnnbook.train.train_model` starts each batch
+    from the state the previous one ended in: the state that reaches window k has read
+    the whole stream up to it, while the gradient stops at the window's edge. That is
+    truncated backpropagation through time; reading random windows from a zero state
+    (:func:`batches`) never shows the model a context longer than ``T_x``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from rnnbook.charmodel import stream_batches
+    >>> first, second = stream_batches(np.arange(13), 13, 3, 2, 2)
+    >>> first[1]  # two streams: 0, 1, 2, ... and 6, 7, 8, ...
+    array([[1, 2, 3],
+           [7, 8, 9]])
+    >>> second[0].argmax(axis=0)  # the next window of each stream
+    array([[ 3,  4,  5],
+           [ 9, 10, 11]])
+    """
+    indices = as_array("indices", indices, 1, "(n_chars,)")
+    n_vocab, T_x = check_size("n_vocab", n_vocab, 1), check_size("T_x", T_x, 1)
+    batch_size, n_steps = check_size("batch_size", batch_size, 1), check_size("n_steps", n_steps)
+    length = (len(indices) - 1) // batch_size  # each stream's inputs
+    if length < T_x:
+        raise ValueError(
+            f"batch_size: {batch_size} streams of {len(indices)} characters are "
+            f"{length} long, shorter than one window (T_x = {T_x})"
+        )
+    starts = np.arange(batch_size)[:, None] * length  # (m, 1)
+    windows = length // T_x
+    return _consecutive_windows(indices, starts, T_x, windows, n_vocab, n_steps, dtype)
+
+
+def _consecutive_windows(indices, starts, T_x, windows, n_vocab, n_steps, dtype):
+    for step in range(n_steps):
+        columns = starts + (step % windows) * T_x + np.arange(T_x)  # (m, T_x)
+        yield one_hot(indices[columns], n_vocab, dtype), indices[columns + 1]
+
+
+def split_text(text, held_out=0.1):
+    """The text cut in two: the start to train on, the last ``held_out`` part to test on.
+
+    Parameters
+    ----------
+    text : str
+        The corpus.
+    held_out : float, optional
+        Fraction of the characters kept back, in [0, 1).
+
+    Returns
+    -------
+    training, held_out_text : str
+        ``training + held_out_text == text``.
+
+    Examples
+    --------
+    >>> from rnnbook.charmodel import split_text
+    >>> split_text("abcdefghij", 0.2)
+    ('abcdefgh', 'ij')
+    """
+    if not isinstance(text, str):
+        raise TypeError(f"text: expected a str, got {type(text).__name__}")
+    held_out = check_finite_number("held_out", held_out, 0, 1, closed_high=False)
+    cut = len(text) - round(held_out * len(text))
+    return text[:cut], text[cut:]
+
+
+def evaluate(parameters, indices, implementation=None):
+    r"""Mean loss, in nats per character, of a model reading a text from its start.
+
+    Parameters
+    ----------
+    parameters : dict of ndarray
+        A character model (``n_x = n_y = n_vocab``).
+    indices : array_like of int, shape (n_chars,)
+        The encoded text, at least 2 characters: each one but the last is read, and
+        the next one predicted.
+    implementation : module, optional
+        See :func:`rnnbook.model.run`.
+
+    Returns
+    -------
+    float
+        :math:`-\frac{1}{n - 1} \sum_t \log \hat y^{\langle t \rangle}_{c_{t+1}}`;
+        its exponential is the perplexity.
+
+    Notes
+    -----
+    The model reads the whole text as one sequence from a zero state, so every
+    prediction sees all the text before it: the same use as generation, and the same
+    that training with a carried state prepares for.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from rnnbook.charmodel import evaluate
+    >>> from rnnbook.parameters import initialize_parameters
+    >>> silent = {k: 0 * v for k, v in initialize_parameters("rnn", 5, 4, 5, rng=0).items()}
+    >>> evaluate(silent, [0, 1, 2, 3, 4])  # uniform guesses: ln 5  # doctest: +FLOAT_CMP
+    1.6094379124341003
+    """
+    indices = as_array("indices", indices, 1, "(n_chars,)")
+    n_x = sizes(parameters)[0]
+    if len(indices) < 2:
+        raise ValueError(f"indices: expected at least 2 characters, got {len(indices)}")
+    if indices.dtype.kind not in "iu" or indices.min() < 0 or indices.max() >= n_x:
+        raise ValueError(
+            f"indices: expected integers in [0, n_vocab) = [0, {n_x}), got {indices.dtype} "
+            f"values from {indices.min()} to {indices.max()}"
+        )
+    dtype = np.asarray(next(iter(parameters.values()))).dtype
+    x = one_hot(indices[None, :-1], n_x, dtype)  # (n_vocab, 1, n - 1)
+    return loss(x, parameters, indices[None, 1:], implementation=implementation)[0]
+
+
+class CharModel(NamedTuple):
+    """A trained character model: parameters, vocabulary, and losses while training."""
+
+    parameters: dict  #: the model's parameters, n_x = n_y = n_vocab
     vocabulary: Vocabulary  #: the characters it reads and writes
-    history: np.ndarray  #: loss per training step, nats per character
+    history: np.ndarray  #: (n_steps,) loss of each training batch, nats per character
+    held_out: np.ndarray  #: (n_evaluations, 2) rows (step, loss on the held-out text)
 
 
 def train_char_model(
@@ -236,14 +395,20 @@ def train_char_model(
     seed=0,
     dtype=np.float64,
     callback=None,
+    carry_state=False,
+    held_out=0.0,
+    evaluate_every=25,
+    implementation=None,
 ):
-    r"""Train a character-level RNN or LSTM language model on ``text``.
+    r"""Train a character-level language model on ``text``.
 
     Parameters
     ----------
     text : str
         The corpus, e.g. :func:`zen_of_python`.
-    model : {"lstm", "rnn"}, optional
+    model : str, optional
+        The kind of network: a key of :data:`rnnbook.parameters.SHAPES` (``"lstm"``,
+        ``"rnn"``, ...).
     n_a : int, optional
         Hidden size.
     T_x : int, optional
@@ -261,17 +426,29 @@ def train_char_model(
         float64 or float32, for the parameters and the inputs.
     callback : callable, optional
         Passed to :func:`~rnnbook.train.train_model`.
+    carry_state : bool, optional
+        False: random windows, each from a zero state (:func:`batches`). True:
+        consecutive windows of parallel streams, each starting from the state the last
+        one ended in (:func:`stream_batches`).
+    held_out : float, optional
+        Fraction of the text, at its end, kept out of training (:func:`split_text`)
+        and scored with :func:`evaluate` every ``evaluate_every`` steps and at the end.
+    evaluate_every : int, optional
+        Steps between two scores of the held-out text.
+    implementation : module, optional
+        See :func:`rnnbook.model.run` (:mod:`rnnbook.fused` trains faster).
 
     Returns
     -------
     CharModel
-        ``(parameters, vocabulary, history)``.
+        ``(parameters, vocabulary, history, held_out)``.
 
     Notes
     -----
     The loss is the mean cross-entropy of the next character, in nats per character.
-    Uniform guessing scores :math:`\ln n_{vocab}`; predicting each character from its
-    frequency alone about 3.1 nats on the Zen; anything lower needs the context.
+    Uniform guessing scores :math:`\ln n_{vocab}`; anything lower needs the text. The
+    vocabulary is read from the whole text, held-out part included, so that every
+    held-out character has an index.
 
     Examples
     --------
@@ -282,24 +459,31 @@ def train_char_model(
     >>> trained.vocabulary.chars, bool(trained.history[-1] < 0.1 * np.log(3))
     ('abc', True)
     """
+    if model not in SHAPES:
+        raise ValueError(f"model: expected one of {sorted(SHAPES)}, got {model!r}")
     vocabulary = build_vocabulary(text)
-    n_vocab = len(vocabulary.chars)
-    rng = np.random.default_rng(seed)
-    initialize = {"lstm": initialize_lstm_parameters, "rnn": initialize_rnn_parameters}
-    if model not in initialize:
-        raise ValueError(f"model: expected 'lstm' or 'rnn', got {model!r}")
-    parameters = initialize[model](n_vocab, n_a, n_vocab, rng, dtype=dtype)
-    stream = batches(
-        encode(text, vocabulary), n_vocab, T_x, batch_size, n_steps, rng, dtype
-    )
+    training, tested = split_text(text, held_out)
+    n_vocab, rng = len(vocabulary.chars), as_generator("seed", seed)
+    evaluate_every = check_size("evaluate_every", evaluate_every, 1)
+    parameters = initialize_parameters(model, n_vocab, n_a, n_vocab, rng, dtype=dtype)
+    indices = encode(training, vocabulary)
+    if carry_state:
+        stream = stream_batches(indices, n_vocab, T_x, batch_size, n_steps, dtype)
+    else:
+        stream = batches(indices, n_vocab, T_x, batch_size, n_steps, rng, dtype)
+    scores = []
+
+    def each_step(step, value, current):
+        if tested and ((step + 1) % evaluate_every == 0 or step + 1 == n_steps):
+            scores.append((step + 1, evaluate(current, encode(tested, vocabulary), implementation)))
+        if callback is not None:
+            callback(step, value, current)
+
     parameters, history = train_model(
-        parameters,
-        stream,
-        learning_rate=learning_rate,
-        clip_norm=clip_norm,
-        callback=callback,
+        parameters, stream, learning_rate=learning_rate, clip_norm=clip_norm,
+        callback=each_step, carry_state=carry_state, implementation=implementation,
     )
-    return CharModel(parameters, vocabulary, history)
+    return CharModel(parameters, vocabulary, history, np.array(scores).reshape(-1, 2))
 
 
 def sample_text(parameters, vocabulary, n_chars, rng, temperature=1.0, prefix="\n"):
@@ -317,7 +501,7 @@ def sample_text(parameters, vocabulary, n_chars, rng, temperature=1.0, prefix="\
         Same seed, same text.
     temperature : float, optional
         Below 1: safer, more repetitive text; 0: always the likeliest character.
-        See :func:`~rnnbook.train.sampling_distribution`.
+        See :func:`~rnnbook.sampling.sampling_distribution`.
     prefix : str, optional
         Text read before generating; the default starts a new line.
 
@@ -337,6 +521,6 @@ def sample_text(parameters, vocabulary, n_chars, rng, temperature=1.0, prefix="\
     'bcabcab'
     """
     indices = sample(
-        parameters, n_chars, rng, temperature, prefix=encode(prefix, vocabulary)
+        parameters, n_chars, rng, temperature, prefix=encode(prefix, vocabulary, "prefix")
     )
     return decode(indices, vocabulary)

@@ -17,9 +17,13 @@ function, as ``(output, index, value)`` triples: ``output[index] == value``.
 ``NOTEBOOK_WRONG`` the wrong ones, for the book's Errata.
 """
 
-import importlib
+from typing import NamedTuple
 
 import numpy as np
+
+from .backward import lstm_backward, lstm_cell_backward, rnn_backward, rnn_cell_backward
+from .cell import lstm_cell_forward, rnn_cell_forward
+from .sequence import lstm_forward, rnn_forward
 
 # The order in which the notebook's two RNN forward cells draw the parameters (the
 # rnn_backward cell draws Wax before Waa).
@@ -246,175 +250,74 @@ def lstm_backward_case():
     return {"x": x, "a0": a0, "parameters": parameters, "da": draw(5, 10, 4)}
 
 
-# The notebook's printed numbers. Each entry: (output name, index, value), read as
-# output[index] == value, where output is a returned array or a gradient key.
-
+# The notebook's printed numbers, one row per printed value: (output name, index,
+# value), read as output[index] == value, where output is a returned array or a
+# gradient key. Arrays are printed to 8 decimals, scalars to 12 significant digits.
+# fmt: off
 EXPECTED = {
     "rnn_cell_forward": [
-        (
-            "a_next",
-            (4,),
-            [
-                0.59584544,
-                0.18141802,
-                0.61311866,
-                0.99808218,
-                0.85016201,
-                0.99980978,
-                -0.18887155,
-                0.99815551,
-                0.6531151,
-                0.82872037,
-            ],
-        ),
-        (
-            "yt_pred",
-            (1,),
-            [
-                0.9888161,
-                0.01682021,
-                0.21140899,
-                0.36817467,
-                0.98988387,
-                0.88945212,
-                0.36920224,
-                0.9966312,
-                0.9982559,
-                0.17746526,
-            ],
-        ),
+        ("a_next",   (4,),       [0.59584544, 0.18141802, 0.61311866, 0.99808218, 0.85016201, 0.99980978, -0.18887155, 0.99815551, 0.6531151, 0.82872037]),
+        ("yt_pred",  (1,),       [0.9888161, 0.01682021, 0.21140899, 0.36817467, 0.98988387, 0.88945212, 0.36920224, 0.9966312, 0.9982559, 0.17746526]),
     ],
     "rnn_forward": [
-        ("a", (4, 1), [-0.99999375, 0.77911235, -0.99861469, -0.99833267]),
-        ("y_pred", (1, 3), [0.79560373, 0.86224861, 0.11118257, 0.81515947]),
-        ("caches", (1, 1, 3), [-1.1425182, -0.34934272, -0.20889423, 0.58662319]),
+        ("a",        (4, 1),     [-0.99999375, 0.77911235, -0.99861469, -0.99833267]),
+        ("y_pred",   (1, 3),     [0.79560373, 0.86224861, 0.11118257, 0.81515947]),
+        ("caches",   (1, 1, 3),  [-1.1425182, -0.34934272, -0.20889423, 0.58662319]),
     ],
     "lstm_cell_forward": [
-        (
-            "a_next",
-            (4,),
-            [
-                -0.66408471,
-                0.0036921,
-                0.02088357,
-                0.22834167,
-                -0.85575339,
-                0.00138482,
-                0.76566531,
-                0.34631421,
-                -0.00215674,
-                0.43827275,
-            ],
-        ),
-        (
-            "c_next",
-            (2,),
-            [
-                0.63267805,
-                1.00570849,
-                0.35504474,
-                0.20690913,
-                -1.64566718,
-                0.11832942,
-                0.76449811,
-                -0.0981561,
-                -0.74348425,
-                -0.26810932,
-            ],
-        ),
-        (
-            "yt",
-            (1,),
-            [
-                0.79913913,
-                0.15986619,
-                0.22412122,
-                0.15606108,
-                0.97057211,
-                0.31146381,
-                0.00943007,
-                0.12666353,
-                0.39380172,
-                0.07828381,
-            ],
-        ),
-        (
-            "cache",
-            (1, 3),
-            [
-                -0.16263996,
-                1.03729328,
-                0.72938082,
-                -0.54101719,
-                0.02752074,
-                -0.30821874,
-                0.07651101,
-                -1.03752894,
-                1.41219977,
-                -0.37647422,
-            ],
-        ),
+        ("a_next",   (4,),       [-0.66408471, 0.0036921, 0.02088357, 0.22834167, -0.85575339, 0.00138482, 0.76566531, 0.34631421, -0.00215674, 0.43827275]),
+        ("c_next",   (2,),       [0.63267805, 1.00570849, 0.35504474, 0.20690913, -1.64566718, 0.11832942, 0.76449811, -0.0981561, -0.74348425, -0.26810932]),
+        ("yt",       (1,),       [0.79913913, 0.15986619, 0.22412122, 0.15606108, 0.97057211, 0.31146381, 0.00943007, 0.12666353, 0.39380172, 0.07828381]),
+        ("cache",    (1, 3),     [-0.16263996, 1.03729328, 0.72938082, -0.54101719, 0.02752074, -0.30821874, 0.07651101, -1.03752894, 1.41219977, -0.37647422]),
     ],
     "lstm_forward": [
-        ("a", (4, 3, 6), 0.172117767533),
-        ("y", (1, 4, 3), 0.95087346185),
-        (
-            "caches",
-            (1, 1, 1),
-            [
-                0.82797464,
-                0.23009474,
-                0.76201118,
-                -0.22232814,
-                -0.20075807,
-                0.18656139,
-                0.41005165,
-            ],
-        ),
-        ("c", (1, 2, 1), -0.855544916718),
+        ("a",        (4, 3, 6),  0.172117767533),
+        ("y",        (1, 4, 3),  0.95087346185),
+        ("caches",   (1, 1, 1),  [0.82797464, 0.23009474, 0.76201118, -0.22232814, -0.20075807, 0.18656139, 0.41005165]),
+        ("c",        (1, 2, 1),  -0.855544916718),
     ],
     "rnn_cell_backward": [
-        ("dxt", (1, 2), -0.460564103059),
-        ("da_prev", (2, 3), 0.0842968653807),
-        ("dWax", (3, 1), 0.393081873922),
-        ("dWaa", (1, 2), -0.28483955787),
-        ("dba", (4,), [0.80517166]),
+        ("dxt",      (1, 2),     -0.460564103059),
+        ("da_prev",  (2, 3),     0.0842968653807),
+        ("dWax",     (3, 1),     0.393081873922),
+        ("dWaa",     (1, 2),     -0.28483955787),
+        ("dba",      (4,),       [0.80517166]),
     ],
     "rnn_backward": [
-        ("dx", (1, 2), [-2.07101689, -0.59255627, 0.02466855, 0.01483317]),
-        ("da0", (2, 3), -0.314942375127),
-        ("dWax", (3, 1), 11.2641044965),
-        ("dWaa", (1, 2), 2.30333312658),
-        ("dba", (4,), [-0.74747722]),
+        ("dx",       (1, 2),     [-2.07101689, -0.59255627, 0.02466855, 0.01483317]),
+        ("da0",      (2, 3),     -0.314942375127),
+        ("dWax",     (3, 1),     11.2641044965),
+        ("dWaa",     (1, 2),     2.30333312658),
+        ("dba",      (4,),       [-0.74747722]),
     ],
     "lstm_cell_backward": [
-        ("dxt", (1, 2), 3.23055911511),
-        ("da_prev", (2, 3), -0.0639621419711),
-        ("dc_prev", (2, 3), 0.797522038797),
-        ("dWf", (3, 1), -0.147954838164),
-        ("dWi", (1, 2), 1.05749805523),
-        ("dWc", (3, 1), 2.30456216369),
-        ("dWo", (1, 2), 0.331311595289),
-        ("dbf", (4,), [0.18864637]),
-        ("dbi", (4,), [-0.40142491]),
-        ("dbc", (4,), [0.25587763]),
-        ("dbo", (4,), [0.13893342]),
+        ("dxt",      (1, 2),     3.23055911511),
+        ("da_prev",  (2, 3),     -0.0639621419711),
+        ("dc_prev",  (2, 3),     0.797522038797),
+        ("dWf",      (3, 1),     -0.147954838164),
+        ("dWi",      (1, 2),     1.05749805523),
+        ("dWc",      (3, 1),     2.30456216369),
+        ("dWo",      (1, 2),     0.331311595289),
+        ("dbf",      (4,),       [0.18864637]),
+        ("dbi",      (4,),       [-0.40142491]),
+        ("dbc",      (4,),       [0.25587763]),
+        ("dbo",      (4,),       [0.13893342]),
     ],
 }
 
 # Where the notebook is wrong: what correct code gives ...
 CORRECTED = {
     "lstm_backward": [
-        ("dx", (1, 2), [0.00218254, 0.28205375, -0.48292508, -0.43281115]),
-        ("da0", (2, 3), 0.312770310257),
-        ("dWf", (3, 1), -0.0809802310938),
-        ("dWi", (1, 2), 0.40512433093),
-        ("dWc", (3, 1), -0.0793746735512),
-        ("dWo", (1, 2), 0.038948775763),
-        ("dbf", (4,), [-0.15745657]),
-        ("dbi", (4,), [-0.50848333]),
-        ("dbc", (4,), [-0.42510818]),
-        ("dbo", (4,), [-0.17958196]),
+        ("dx",       (1, 2),     [0.00218254, 0.28205375, -0.48292508, -0.43281115]),
+        ("da0",      (2, 3),     0.312770310257),
+        ("dWf",      (3, 1),     -0.0809802310938),
+        ("dWi",      (1, 2),     0.40512433093),
+        ("dWc",      (3, 1),     -0.0793746735512),
+        ("dWo",      (1, 2),     0.038948775763),
+        ("dbf",      (4,),       [-0.15745657]),
+        ("dbi",      (4,),       [-0.50848333]),
+        ("dbc",      (4,),       [-0.42510818]),
+        ("dbo",      (4,),       [-0.17958196]),
     ],
 }
 
@@ -422,27 +325,28 @@ CORRECTED = {
 NOTEBOOK_WRONG = {
     # printed under the rnn_backward cell, by code that drops da[:, :, t]
     "rnn_backward": [
-        ("dx", (1, 2), [0.04036334, 0.01590669, 0.00395097, 0.01483317]),
-        ("da0", (2, 3), -0.000705301629139),
-        ("dWax", (3, 1), 8.45242637129),
-        ("dWaa", (1, 2), 1.27076517994),
-        ("dba", (4,), [-0.50815277]),
+        ("dx",       (1, 2),     [0.04036334, 0.01590669, 0.00395097, 0.01483317]),
+        ("da0",      (2, 3),     -0.000705301629139),
+        ("dWax",     (3, 1),     8.45242637129),
+        ("dWaa",     (1, 2),     1.27076517994),
+        ("dba",      (4,),       [-0.50815277]),
     ],
     # its "Expected Output", from code that carries no gradient back through time and
     # (for dbi, dbc, dbo) also adds each gate's last bias gradient to the running dbf
     "lstm_backward": [
-        ("dx", (1, 2), [-0.00173313, 0.08287442, -0.30545663, -0.43281115]),
-        ("da0", (2, 3), -0.095911501954),
-        ("dWf", (3, 1), -0.0698198561274),
-        ("dWi", (1, 2), 0.102371820249),
-        ("dWc", (3, 1), -0.0624983794927),
-        ("dWo", (1, 2), 0.0484389131444),
-        ("dbf", (4,), [-0.0565788]),
-        ("dbi", (4,), [-0.06997391]),
-        ("dbc", (4,), [-0.27441821]),
-        ("dbo", (4,), [0.16532821]),
+        ("dx",       (1, 2),     [-0.00173313, 0.08287442, -0.30545663, -0.43281115]),
+        ("da0",      (2, 3),     -0.095911501954),
+        ("dWf",      (3, 1),     -0.0698198561274),
+        ("dWi",      (1, 2),     0.102371820249),
+        ("dWc",      (3, 1),     -0.0624983794927),
+        ("dWo",      (1, 2),     0.0484389131444),
+        ("dbf",      (4,),       [-0.0565788]),
+        ("dbi",      (4,),       [-0.06997391]),
+        ("dbc",      (4,),       [-0.27441821]),
+        ("dbo",      (4,),       [0.16532821]),
     ],
 }
+# fmt: on
 
 
 def lookup(outputs, name, index):
@@ -467,10 +371,44 @@ def lookup(outputs, name, index):
     >>> lookup({"a": [[1, 2], [3, 4]]}, "a", (1, 0))
     3
     """
+    if name not in outputs:
+        raise KeyError(f"name: {name!r} is not among the outputs {sorted(outputs)}")
     value = outputs[name]
-    for i in index:
-        value = value[i]
+    for depth, i in enumerate(index):
+        try:
+            value = value[i]
+        except (IndexError, TypeError) as error:
+            raise ValueError(f"index: {index} does not fit {name} at position {depth} ({error})") from None
     return value
+
+
+class CourseRun(NamedTuple):
+    """How the notebook runs one function's test cell."""
+
+    case: object  #: builds the cell's inputs (one of the ``*_case`` functions)
+    forward: str  #: the forward function that runs first
+    returns: tuple  #: names of the forward's return values, as the notebook prints them
+    upstream: tuple = ()  #: a backward test's upstream gradients, in argument order
+
+
+# fmt: off
+RUNS = {
+    "rnn_cell_forward":   CourseRun(rnn_cell_forward_case,   "rnn_cell_forward",  ("a_next", "yt_pred", "cache")),
+    "rnn_forward":        CourseRun(rnn_forward_case,        "rnn_forward",       ("a", "y_pred", "caches")),
+    "lstm_cell_forward":  CourseRun(lstm_cell_forward_case,  "lstm_cell_forward", ("a_next", "c_next", "yt", "cache")),
+    "lstm_forward":       CourseRun(lstm_forward_case,       "lstm_forward",      ("a", "y", "c", "caches")),
+    "rnn_cell_backward":  CourseRun(rnn_cell_backward_case,  "rnn_cell_forward",  ("a_next", "yt_pred", "cache"), ("da_next",)),
+    "rnn_backward":       CourseRun(rnn_backward_case,       "rnn_forward",       ("a", "y_pred", "caches"), ("da",)),
+    "lstm_cell_backward": CourseRun(lstm_cell_backward_case, "lstm_cell_forward", ("a_next", "c_next", "yt", "cache"), ("da_next", "dc_next")),
+    "lstm_backward":      CourseRun(lstm_backward_case,      "lstm_forward",      ("a", "y", "c", "caches"), ("da",)),
+}
+# fmt: on
+
+_TEACHING = {
+    function.__name__: function
+    for function in (rnn_cell_forward, rnn_forward, lstm_cell_forward, lstm_forward,
+                     rnn_cell_backward, rnn_backward, lstm_cell_backward, lstm_backward)
+}
 
 
 def run_case(function_name, implementation=None):
@@ -479,10 +417,11 @@ def run_case(function_name, implementation=None):
     Parameters
     ----------
     function_name : str
-        A key of ``EXPECTED`` or ``CORRECTED``, e.g. ``"lstm_backward"``.
+        A key of :data:`RUNS`, e.g. ``"lstm_backward"``.
     implementation : module, optional
-        Where to find the forward and backward functions (default: :mod:`rnnbook`);
-        any module with the same function names, such as :mod:`rnnbook.fused`, works.
+        Where to find the forward and backward functions (default: the teaching
+        ones); any module with the same function names, such as
+        :mod:`rnnbook.fused`, works.
 
     Returns
     -------
@@ -497,24 +436,19 @@ def run_case(function_name, implementation=None):
     >>> sorted(run_case("rnn_cell_forward"))
     ['a_next', 'cache', 'yt_pred']
     """
-    impl = implementation or importlib.import_module("rnnbook")
-    case = globals()[function_name + "_case"]()
-    if function_name in _RETURN_NAMES:
-        return dict(
-            zip(_RETURN_NAMES[function_name], getattr(impl, function_name)(**case), strict=True)
-        )
-    forward_name = function_name.replace("backward", "forward")
-    upstream = {k: case.pop(k) for k in ("da_next", "dc_next", "da") if k in case}
-    cache = getattr(impl, forward_name)(**case)[-1]
-    return getattr(impl, function_name)(*upstream.values(), cache)
+    if function_name not in RUNS:
+        raise ValueError(f"function_name: expected one of {sorted(RUNS)}, got {function_name!r}")
+    run = RUNS[function_name]
 
+    def function(name):
+        return _TEACHING[name] if implementation is None else getattr(implementation, name)
 
-_RETURN_NAMES = {
-    "rnn_cell_forward": ("a_next", "yt_pred", "cache"),
-    "rnn_forward": ("a", "y_pred", "caches"),
-    "lstm_cell_forward": ("a_next", "c_next", "yt", "cache"),
-    "lstm_forward": ("a", "y", "c", "caches"),
-}
+    inputs = run.case()
+    upstream = [inputs.pop(key) for key in run.upstream]
+    outputs = function(run.forward)(**inputs)
+    if not run.upstream:
+        return dict(zip(run.returns, outputs, strict=True))
+    return function(function_name)(*upstream, outputs[-1])
 
 
 class Comparison(list):

@@ -1,11 +1,14 @@
 r"""Two experiments on long-range memory, run when the book is built.
 
 1. :func:`gradient_decay`: how the gradient of a loss at the last step shrinks (or
-   grows) on its way back to earlier steps, for an RNN and an LSTM with the same
-   hidden size, at several scales of the recurrent weights.
+   grows) on its way back to earlier steps, for every model with the same hidden
+   size, at several scales of the recurrent weights.
 2. :func:`long_dependency_accuracy`: "recall the first symbol after k distractors".
-   An RNN and an LSTM get the same data, hidden size and number of Adam steps; their
+   Every model gets the same data, hidden size and number of Adam steps; their
    accuracies are compared as k grows.
+
+Both run every model of :data:`rnnbook.model.MODELS` unless told which (``kinds``),
+and report one array per model, keyed by its kind.
 
 Every random draw comes from ``np.random.default_rng`` seeded by the ``seed``
 argument, so the numbers in the book are the same at every build.
@@ -15,32 +18,27 @@ from typing import NamedTuple
 
 import numpy as np
 
-from .backward import lstm_backward, rnn_backward
-from .output import cross_entropy, one_hot, output_backward, output_forward
-from .sequence import lstm_forward, rnn_forward
-from .train import (
-    initialize_lstm_parameters,
-    initialize_rnn_parameters,
-    model_kind,
-    train_model,
-)
+from ._validate import as_array, as_generator, check_finite_number, check_size
+from .model import MODELS, run
+from .output import one_hot
+from .parameters import FORGET_BIAS, SHAPES, initialize_parameters
+from .train import train_model
 
 
-def _recurrent_weights(rng, n_a, n_x, scale):
-    """(n_a, n_a) block with entries N(0, scale^2 / n_a) and (n_a, n_x) block N(0, 1 / n_x)."""
-    W_rec = (
-        scale * rng.standard_normal((n_a, n_a)) / np.sqrt(n_a)
-    )  # spectral radius ~ scale
-    W_in = rng.standard_normal((n_a, n_x)) / np.sqrt(n_x)
-    return W_rec, W_in
+def _weight_block(rng, letters, n_x, n_a, scale):
+    """Columns acting on the hidden state ("n_a") or on the input ("n_x")."""
+    if letters == "n_a":
+        return scale * rng.standard_normal((n_a, n_a)) / np.sqrt(n_a)
+    return rng.standard_normal((n_a, n_x)) / np.sqrt(n_x)
 
 
 def scaled_parameters(kind, n_x, n_a, scale, rng, forget_bias=1.0):
-    r"""RNN or LSTM parameters whose recurrent weights have a chosen scale.
+    r"""Parameters of a model whose recurrent weights have a chosen scale.
 
     Parameters
     ----------
-    kind : {"rnn", "lstm"}
+    kind : str
+        A key of :data:`rnnbook.model.MODELS`.
     n_x, n_a : int
         Input and hidden sizes. The output layer has one class and zero weights:
         these parameters are for studying the recurrence alone.
@@ -48,14 +46,14 @@ def scaled_parameters(kind, n_x, n_a, scale, rng, forget_bias=1.0):
         Every recurrent weight (``Waa``, and the columns of each gate weight that
         multiply :math:`a^{\langle t-1 \rangle}`) is drawn from
         :math:`\mathcal N(0, \text{scale}^2 / n_a)`.
-    rng : numpy.random.Generator
+    rng : numpy.random.Generator or int
     forget_bias : float, optional
         The LSTM's ``bf``; other biases are 0.
 
     Returns
     -------
     dict of ndarray
-        Parameters for :func:`~rnnbook.rnn_forward` or :func:`~rnnbook.lstm_forward`.
+        Parameters for the model's forward pass.
 
     Notes
     -----
@@ -74,24 +72,19 @@ def scaled_parameters(kind, n_x, n_a, scale, rng, forget_bias=1.0):
     >>> bool(1.8 < radius < 2.2)
     True
     """
-    if kind == "rnn":
-        Waa, Wax = _recurrent_weights(rng, n_a, n_x, scale)
-        return {
-            "Wax": Wax,
-            "Waa": Waa,
-            "ba": np.zeros((n_a, 1)),
-            "Wya": np.zeros((1, n_a)),
-            "by": np.zeros((1, 1)),
-        }
-    if kind != "lstm":
-        raise ValueError(f"kind: expected 'rnn' or 'lstm', got {kind!r}")
+    if kind not in MODELS:
+        raise ValueError(f"kind: expected one of {sorted(MODELS)}, got {kind!r}")
+    rng = as_generator("rng", rng)
     parameters = {}
-    for gate in "fico":
-        parameters["W" + gate] = np.concatenate(
-            _recurrent_weights(rng, n_a, n_x, scale), axis=1
-        )
-        parameters["b" + gate] = np.full((n_a, 1), forget_bias if gate == "f" else 0.0)
-    return {**parameters, "Wy": np.zeros((1, n_a)), "by": np.zeros((1, 1))}
+    for p in SHAPES[kind]:
+        if p.rows != "n_a":  # the output layer: one class, silent
+            parameters[p.key] = np.zeros((1, n_a if p.columns == "n_a" else 1))
+        elif p.columns == "1":
+            parameters[p.key] = np.full((n_a, 1), forget_bias if p.key == FORGET_BIAS else 0.0)
+        else:
+            blocks = [_weight_block(rng, letters, n_x, n_a, scale) for letters in p.columns.split(" + ")]
+            parameters[p.key] = np.concatenate(blocks, axis=1)
+    return parameters
 
 
 class GradientDecay(NamedTuple):
@@ -99,25 +92,29 @@ class GradientDecay(NamedTuple):
 
     distance: np.ndarray  #: (T_x,) steps between the input and the loss, 0 .. T_x - 1
     scales: np.ndarray  #: (n_scales,) recurrent weight scales
-    rnn: (
-        np.ndarray
-    )  #: (n_scales, T_x) RNN gradient norm at each distance, relative to distance 0
-    lstm: np.ndarray  #: (n_scales, T_x) the same for the LSTM
+    norms: dict  #: kind -> (n_scales, T_x) gradient norm at each distance, relative to 0
 
 
-def _input_gradient_norms(kind, x, a0, parameters, da):
+def _check_kinds(kinds):
+    kinds = tuple(MODELS) if kinds is None else tuple(kinds)
+    unknown = [kind for kind in kinds if kind not in MODELS]
+    if unknown or not kinds:
+        raise ValueError(f"kinds: expected some of {sorted(MODELS)}, got {list(kinds)}")
+    return kinds
+
+
+def _input_gradient_norms(kind, x, parameters, da):
     """||dx^<t>|| at every step, listed from the last step back to the first."""
-    if kind == "rnn":
-        dx = rnn_backward(da, rnn_forward(x, a0, parameters)[2])["dx"]
-    else:
-        dx = lstm_backward(da, lstm_forward(x, a0, parameters)[3])["dx"]
+    a, _, _, caches = run(x, parameters)
+    dx = MODELS[kind].backward(da, caches)["dx"]
     return np.linalg.norm(dx, axis=(0, 1))[::-1]  # (T_x,), index = distance to the loss
 
 
 def gradient_decay(
-    scales=(0.5, 1.0, 2.0, 4.0), n_a=32, n_x=8, T_x=60, m=16, forget_bias=1.0, seed=0
+    scales=(0.5, 1.0, 2.0, 4.0), n_a=32, n_x=8, T_x=60, m=16, forget_bias=1.0, seed=0,
+    kinds=None,
 ):
-    r"""How much gradient reaches each step from a loss at the last step, RNN against LSTM.
+    r"""How much gradient reaches each step from a loss at the last step, model by model.
 
     Parameters
     ----------
@@ -127,13 +124,16 @@ def gradient_decay(
         Hidden size (the same for both models), input size, sequence length, batch.
     forget_bias : float, optional
         The LSTM's forget-gate bias (1, as in
-        :func:`~rnnbook.train.initialize_lstm_parameters`).
+        :func:`~rnnbook.parameters.initialize_parameters`).
     seed : int, optional
+    kinds : sequence of str, optional
+        The models to measure (default: all of :data:`rnnbook.model.MODELS`).
 
     Returns
     -------
     GradientDecay
-        ``distance``, ``scales``, and for each model an array (n_scales, T_x) holding
+        ``distance``, ``scales``, and ``norms``: for each model an array (n_scales, T_x)
+        holding
         :math:`\lVert dx^{\langle T_x - d \rangle} \rVert / \lVert dx^{\langle T_x
         \rangle} \rVert` at distance :math:`d`.
 
@@ -153,28 +153,30 @@ def gradient_decay(
     Examples
     --------
     >>> from rnnbook.experiments import gradient_decay
-    >>> decay = gradient_decay(scales=(0.5,), T_x=20)
-    >>> decay.rnn.shape, float(decay.rnn[0, 0])
+    >>> decay = gradient_decay(scales=(0.5,), T_x=20, kinds=("rnn", "lstm"))
+    >>> decay.norms["rnn"].shape, float(decay.norms["rnn"][0, 0])
     ((1, 20), 1.0)
-    >>> bool(decay.lstm[0, -1] > 100 * decay.rnn[0, -1])  # the LSTM keeps more
+    >>> bool(decay.norms["lstm"][0, -1] > 100 * decay.norms["rnn"][0, -1])  # the LSTM keeps more
     True
     """
-    rng = np.random.default_rng(seed)
+    kinds = _check_kinds(kinds)
+    scales = [check_finite_number("scales", scale) for scale in scales]
+    n_a, n_x, m = (check_size(name, n, 1) for name, n in (("n_a", n_a), ("n_x", n_x), ("m", m)))
+    T_x = check_size("T_x", T_x, 1)
+    rng = as_generator("seed", seed)
     x = rng.standard_normal((n_x, m, T_x))
-    a0 = np.zeros((n_a, m))
     da = np.zeros((n_a, m, T_x))
     da[:, :, -1] = rng.standard_normal((n_a, m))  # the loss sits at the last step only
-    norms = {"rnn": [], "lstm": []}
+    norms = {kind: [] for kind in kinds}
     for scale in scales:
-        for kind in norms:
+        for kind in kinds:
             parameters = scaled_parameters(kind, n_x, n_a, scale, rng, forget_bias)
-            decay = _input_gradient_norms(kind, x, a0, parameters, da)
+            decay = _input_gradient_norms(kind, x, parameters, da)
             norms[kind].append(decay / decay[0])
     return GradientDecay(
         np.arange(T_x),
         np.array(scales, dtype=float),
-        np.array(norms["rnn"]),
-        np.array(norms["lstm"]),
+        {kind: np.array(values) for kind, values in norms.items()},
     )
 
 
@@ -187,7 +189,7 @@ def recall_task(k, m, rng, n_symbols=4, n_distractors=4):
         Number of distractors between the symbol and the end of the sequence.
     m : int
         Number of sequences.
-    rng : numpy.random.Generator
+    rng : numpy.random.Generator or int
     n_symbols : int, optional
         Symbols to remember; chance accuracy is ``1 / n_symbols``.
     n_distractors : int, optional
@@ -210,73 +212,13 @@ def recall_task(k, m, rng, n_symbols=4, n_distractors=4):
     >>> bool(np.array_equal(x[:, :, 0].argmax(axis=0), targets[:, 0]))
     True
     """
+    k, m = check_size("k", k), check_size("m", m)
+    n_symbols, n_distractors = check_size("n_symbols", n_symbols, 1), check_size("n_distractors", n_distractors, 1)
+    rng = as_generator("rng", rng)
     tokens = np.empty((m, k + 1), dtype=np.int64)
     tokens[:, 0] = rng.integers(0, n_symbols, size=m)
     tokens[:, 1:] = rng.integers(n_symbols, n_symbols + n_distractors, size=(m, k))
     return one_hot(tokens, n_symbols + n_distractors), tokens[:, :1].copy()
-
-
-def _hidden_states(kind, x, a0, parameters):
-    """All hidden states and the caches for the backward pass."""
-    if kind == "rnn":
-        a, _, caches = rnn_forward(x, a0, parameters)
-    else:
-        a, _, _, caches = lstm_forward(x, a0, parameters)
-    return a, caches
-
-
-def last_step_loss_and_grads(x, a0, parameters, targets):
-    r"""Loss at the last step only, and its gradient with respect to every parameter.
-
-    Parameters
-    ----------
-    x : ndarray, shape (n_x, m, T_x)
-    a0 : ndarray, shape (n_a, m)
-    parameters : dict of ndarray
-        An RNN's or an LSTM's (see :func:`~rnnbook.train.model_kind`).
-    targets : ndarray of int, shape (m, 1)
-        The class expected after the last step.
-
-    Returns
-    -------
-    loss : float
-        Mean cross-entropy of the last step's prediction.
-    gradients : dict of ndarray
-        ``"d" + key`` for every parameter key.
-
-    Notes
-    -----
-    The output layer sees :math:`a^{\langle T_x \rangle}` only, so ``da`` is zero
-    except at the last step; backpropagation through time carries it back.
-
-    .. math:: \mathcal L = -\frac1m \sum_i \log \hat y^{\langle T_x \rangle}_{y_i,\, i}
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> from rnnbook.experiments import last_step_loss_and_grads, recall_task
-    >>> from rnnbook.train import initialize_rnn_parameters
-    >>> x, targets = recall_task(5, 3, np.random.default_rng(0))
-    >>> parameters = initialize_rnn_parameters(8, 6, 4, np.random.default_rng(1))
-    >>> loss, gradients = last_step_loss_and_grads(x, np.zeros((6, 3)), parameters, targets)
-    >>> sorted(gradients)
-    ['dWaa', 'dWax', 'dWya', 'dba', 'dby']
-    """
-    kind = model_kind(parameters)
-    out = "Wy" if kind == "lstm" else "Wya"
-    a, caches = _hidden_states(kind, x, a0, parameters)
-    last = a[:, :, -1:]  # (n_a, m, 1)
-    y_hat = output_forward(last, parameters[out], parameters["by"])
-    head = output_backward(y_hat, targets, last, parameters[out], key=out)
-    da = np.zeros_like(a)
-    da[:, :, -1:] = head["da"]
-    core = (lstm_backward if kind == "lstm" else rnn_backward)(da, caches)
-    gradients = {"d" + key: core["d" + key] for key in parameters if "d" + key in core}
-    return cross_entropy(y_hat, targets), {
-        **gradients,
-        "d" + out: head["d" + out],
-        "dby": head["dby"],
-    }
 
 
 def recall_accuracy(parameters, x, targets):
@@ -285,7 +227,7 @@ def recall_accuracy(parameters, x, targets):
     Parameters
     ----------
     parameters : dict of ndarray
-        A trained RNN or LSTM.
+        A trained model.
     x : ndarray, shape (n_x, m, T_x)
     targets : ndarray of int, shape (m, 1)
 
@@ -297,26 +239,27 @@ def recall_accuracy(parameters, x, targets):
     --------
     >>> import numpy as np
     >>> from rnnbook.experiments import recall_accuracy, recall_task
-    >>> from rnnbook.train import initialize_lstm_parameters
+    >>> from rnnbook.parameters import initialize_parameters
     >>> x, targets = recall_task(4, 500, np.random.default_rng(0))
-    >>> untrained = initialize_lstm_parameters(8, 6, 4, np.random.default_rng(1))
+    >>> untrained = initialize_parameters("lstm", 8, 6, 4, np.random.default_rng(1))
     >>> bool(0.1 < recall_accuracy(untrained, x, targets) < 0.4)  # chance is 0.25
     True
     """
-    kind = model_kind(parameters)
-    out = "Wy" if kind == "lstm" else "Wya"
-    a0 = np.zeros((parameters[out].shape[1], x.shape[1]))
-    a, _ = _hidden_states(kind, x, a0, parameters)
-    scores = parameters[out] @ a[:, :, -1] + parameters["by"]  # (n_y, m)
-    return float(np.mean(scores.argmax(axis=0) == np.asarray(targets)[:, 0]))
+    _, y_hat, _, _ = run(x, parameters)
+    targets = as_array("targets", targets, 2, "(m, 1)")
+    if targets.shape != (y_hat.shape[1], 1) or y_hat.shape[1] == 0:
+        raise ValueError(
+            f"targets: expected shape (m, 1) = ({y_hat.shape[1]}, 1) with m >= 1 "
+            f"(from x), got {targets.shape}"
+        )
+    return float(np.mean(y_hat[:, :, -1].argmax(axis=0) == targets[:, 0]))
 
 
 class RecallResult(NamedTuple):
     """Result of :func:`long_dependency_accuracy`."""
 
     ks: np.ndarray  #: (n_k,) numbers of distractors
-    rnn: np.ndarray  #: (n_k,) RNN test accuracy at each k
-    lstm: np.ndarray  #: (n_k,) LSTM test accuracy at each k
+    accuracy: dict  #: kind -> (n_k,) test accuracy at each k
     chance: float  #: 1 / n_symbols
 
 
@@ -327,20 +270,10 @@ def _train_recall(
     n_symbols, n_distractors = sizes
     n_x = n_symbols + n_distractors
     init_rng = np.random.default_rng([seed, k, 1])
-    if kind == "rnn":
-        parameters = initialize_rnn_parameters(n_x, n_a, n_symbols, init_rng)
-    else:
-        parameters = initialize_lstm_parameters(
-            n_x, n_a, n_symbols, init_rng, forget_bias=forget_bias
-        )
-    data_rng = np.random.default_rng([seed, k, 0])  # the same batches for both models
+    parameters = initialize_parameters(kind, n_x, n_a, n_symbols, init_rng, forget_bias=forget_bias)
+    data_rng = np.random.default_rng([seed, k, 0])  # the same batches for every model
     stream = (recall_task(k, batch_size, data_rng, *sizes) for _ in range(n_steps))
-    parameters, _ = train_model(
-        parameters,
-        stream,
-        learning_rate=learning_rate,
-        loss_and_grads=last_step_loss_and_grads,
-    )
+    parameters, _ = train_model(parameters, stream, learning_rate=learning_rate)
     test = recall_task(k, 1000, np.random.default_rng([seed, k, 2]), *sizes)
     return recall_accuracy(parameters, *test)
 
@@ -355,34 +288,37 @@ def long_dependency_accuracy(
     n_symbols=4,
     n_distractors=4,
     seed=0,
+    kinds=None,
 ):
-    r"""Train an RNN and an LSTM on "recall the first symbol after k distractors", for each k.
+    r"""Train each model on "recall the first symbol after k distractors", for each k.
 
     Parameters
     ----------
     ks : sequence of int, optional
         Numbers of distractors.
     n_a : int, optional
-        Hidden size of both models.
+        Hidden size of every model.
     n_steps, batch_size, learning_rate : optional
-        The training budget, identical for both models: Adam steps on batches of
+        The training budget, identical for every model: Adam steps on batches of
         fresh sequences, gradients clipped to global norm 5.
     forget_bias : float, optional
         The LSTM's initial forget-gate bias (see Notes).
     n_symbols, n_distractors : int, optional
         See :func:`recall_task`.
     seed : int, optional
+    kinds : sequence of str, optional
+        The models to train (default: all of :data:`rnnbook.model.MODELS`).
 
     Returns
     -------
     RecallResult
-        ``ks``, the RNN's and the LSTM's accuracies on 1000 fresh test sequences
-        per k, and the chance level ``1 / n_symbols``.
+        ``ks``, each model's accuracy on 1000 fresh test sequences per k, and the
+        chance level ``1 / n_symbols``.
 
     Notes
     -----
-    The loss is the cross-entropy at the last step only
-    (:func:`last_step_loss_and_grads`): the only thing that helps is carrying the
+    The loss is the cross-entropy at the last step only (targets of shape (m, 1), see
+    :func:`rnnbook.model.loss_and_grads`): the only thing that helps is carrying the
     first symbol across the k distractors.
 
     A forget gate held at :math:`f` keeps a fraction :math:`f^d` of the memory, and
@@ -397,31 +333,15 @@ def long_dependency_accuracy(
     --------
     >>> from rnnbook.experiments import long_dependency_accuracy
     >>> result = long_dependency_accuracy(ks=(2,), n_a=8, n_steps=60, batch_size=16,
-    ...                                   learning_rate=0.05)
-    >>> bool(result.rnn[0] > 0.9 and result.lstm[0] > 0.9)  # two distractors: easy for both
+    ...                                   learning_rate=0.05, kinds=("rnn", "lstm"))
+    >>> all(result.accuracy[kind][0] > 0.9 for kind in ("rnn", "lstm"))  # two distractors: easy
     True
     """
+    kinds = _check_kinds(kinds)
+    ks = [check_size("ks", k) for k in ks]
     sizes = (n_symbols, n_distractors)
+    budget = (n_a, n_steps, batch_size, learning_rate, forget_bias, sizes)
     accuracy = {
-        kind: [
-            _train_recall(
-                kind,
-                k,
-                seed,
-                n_a,
-                n_steps,
-                batch_size,
-                learning_rate,
-                forget_bias,
-                sizes,
-            )
-            for k in ks
-        ]
-        for kind in ("rnn", "lstm")
+        kind: np.array([_train_recall(kind, k, seed, *budget) for k in ks]) for kind in kinds
     }
-    return RecallResult(
-        np.array(ks),
-        np.array(accuracy["rnn"]),
-        np.array(accuracy["lstm"]),
-        1 / n_symbols,
-    )
+    return RecallResult(np.array(ks), accuracy, 1 / n_symbols)

@@ -30,7 +30,8 @@ from typing import NamedTuple
 
 import numpy as np
 
-from ._validate import as_array, check_sequence, float_dtype
+from ._validate import as_array, check_like, float_dtype
+from .parameters import check_sequence
 
 GATE_ORDER = "ofic"  #: stacking order: sigmoid gates o, f, i together; f, i, c together
 GRU_GATE_ORDER = "ruc"  #: the GRU's: sigmoid gates r, u together; u, c together
@@ -48,7 +49,7 @@ class FusedLSTMCache(NamedTuple):
     """What :func:`lstm_backward` needs from :func:`lstm_forward`."""
 
     h: np.ndarray  #: (T_x + 1, n_a, m); h[t] is a<t>, h[0] = a0
-    c: np.ndarray  #: (T_x + 1, n_a, m); c[0] = 0
+    c: np.ndarray  #: (T_x + 1, n_a, m); c[0] is the initial cell state
     gates: np.ndarray  #: (T_x, 4 n_a, m); the gates o, f, i and the candidate c, squashed
     x1: np.ndarray  #: (n_x + 1, T_x, m); x1[:, t] is [x<t>; 1] (steps counted from 0)
     w: np.ndarray  #: (4 n_a, n_a + n_x + 1), the stacked [W_g | b_g] in GATE_ORDER
@@ -93,7 +94,7 @@ def _input_projection(wx1, x1, out):
     scratch = np.empty(k * size * m, dtype=out.dtype)
     for t0, t1 in blocks:
         columns = (t1 - t0) * m
-        wide = np.matmul(wx1, x1[:, t0:t1].reshape(-1, columns),
+        wide = np.matmul(wx1, x1[:, t0:t1].reshape(len(x1), columns),
                          out=scratch[: k * columns].reshape(k, columns))
         np.copyto(out[t0:t1], wide.reshape(k, t1 - t0, m).transpose(1, 0, 2))
     return out
@@ -149,7 +150,7 @@ def _blocks(T_x, step_bytes):
     products: a block holds an eighth of the sequence, or more if that still fits in
     BLOCK_BYTES (``step_bytes`` per step).
     """
-    count = -(-T_x // max(-(-T_x // 8), BLOCK_BYTES // step_bytes, 1))
+    count = -(-T_x // max(-(-T_x // 8), BLOCK_BYTES // max(step_bytes, 1), 1))
     size = -(-T_x // count)  # equal blocks, so that none is tiny
     return size, [(t0, min(t0 + size, T_x)) for t0 in reversed(range(0, T_x, size))]
 
@@ -213,7 +214,7 @@ def _block_gradients(dg, h, x1, wx_t, dw, dx, buffers, reset=None):
         dw[:-n_a, :n_a] += dg_rows[:-n_a] @ h_rows.T
         h_rows.reshape(n_a, B, m)[...] *= reset.transpose(1, 0, 2)  # r ⊙ a<t-1>
         dw[-n_a:, :n_a] += dg_rows[-n_a:] @ h_rows.T
-    dw[:, n_a:] += dg_rows @ x1.reshape(-1, B * m).T  # inputs and biases
+    dw[:, n_a:] += dg_rows @ x1.reshape(len(x1), B * m).T  # inputs and biases
     dx_rows = z_buffer[: n_x * B * m].reshape(n_x, B * m)
     np.matmul(wx_t, dg_rows, out=dx_rows)
     np.copyto(dx, dx_rows.reshape(n_x, B, m).transpose(0, 2, 1))
@@ -420,7 +421,7 @@ def _lstm_recurrence(h, c, gates, wa):
         _lstm_step(gates[t], c[t], c[t + 1], h[t + 1], work)
 
 
-def lstm_forward(x, a0, parameters):
+def lstm_forward(x, a0, parameters, c0=None):
     r"""Run an LSTM over a whole sequence (fused version of :func:`rnnbook.lstm_forward`).
 
     Parameters
@@ -428,10 +429,12 @@ def lstm_forward(x, a0, parameters):
     x : ndarray, shape (n_x, m, T_x)
         Inputs, time on the last axis.
     a0 : ndarray, shape (n_a, m)
-        Initial hidden state. The initial cell state is zero.
+        Initial hidden state.
     parameters : dict of ndarray
         ``Wf``, ``Wi``, ``Wc``, ``Wo`` (n_a, n_a + n_x), ``bf``, ``bi``, ``bc``,
         ``bo`` (n_a, 1), ``Wy`` (n_y, n_a), ``by`` (n_y, 1).
+    c0 : ndarray, shape (n_a, m), optional
+        Initial cell state; zero if not given.
 
     Returns
     -------
@@ -474,16 +477,17 @@ def lstm_forward(x, a0, parameters):
     (True, (2, 4, 5), (2, 4, 5))
     """
     x, a0, p = check_sequence("lstm", x, a0, parameters)
+    c0 = np.zeros_like(a0) if c0 is None else check_like("c0", c0, a0, "(n_a, m)", "as a0")
     (_, m, T_x), n_a = x.shape, a0.shape[0]
-    dtype = float_dtype(x, a0, *p.values())
+    dtype = float_dtype(x, a0, c0, *p.values())
     w = _stack_gates(p, dtype)  # (4 n_a, n_a + n_x + 1)
     halved = _halve_sigmoid_rows(w, 3 * n_a)
     x1 = _time_major_inputs(x, dtype)
     gates = np.empty((T_x, 4 * n_a, m), dtype=dtype)
     _input_projection(halved[:, n_a:], x1, out=gates)  # views of w: BLAS reads them
     h = np.empty((T_x + 1, n_a, m), dtype=dtype)
-    c = np.zeros((T_x + 1, n_a, m), dtype=dtype)
-    h[0] = a0
+    c = np.empty((T_x + 1, n_a, m), dtype=dtype)
+    h[0], c[0] = a0, c0
     _lstm_recurrence(h, c, gates, halved[:, :n_a])
     y = _output_layer(h[1:], p["Wy"], p["by"])
     cache = FusedLSTMCache(h, c, gates, x1, w)
@@ -539,7 +543,7 @@ CHUNK_BYTES = 2**18  #: gate factors are computed for chunks of steps this small
 
 def _chunks(t0, t1, step_bytes):
     """Step ranges (s0, s1) from t1 down to t0, of CHUNK_BYTES at most (a step at least)."""
-    chunk = max(1, CHUNK_BYTES // step_bytes)
+    chunk = max(1, CHUNK_BYTES // max(step_bytes, 1))  # m or k may be 0
     return [(max(t0, s1 - chunk), s1) for s1 in range(t1, t0, -chunk)]
 
 

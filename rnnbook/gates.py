@@ -11,6 +11,8 @@ the book's Errata appendix shows the difference by execution.
 
 import numpy as np
 
+from ._validate import check_alike
+
 
 def cell_state_grad(da_next, dc_next, c_next, ot):
     r"""Total gradient reaching the cell state :math:`c^{\langle t \rangle}`.
@@ -44,6 +46,7 @@ def cell_state_grad(da_next, dc_next, c_next, ot):
     >>> cell_state_grad(np.ones((1, 1)), np.zeros((1, 1)), np.zeros((1, 1)), np.full((1, 1), 0.5))
     array([[0.5]])
     """
+    da_next, dc_next, c_next, ot = check_alike("(n_a, m)", da_next=da_next, dc_next=dc_next, c_next=c_next, ot=ot)
     return dc_next + ot * (1 - np.tanh(c_next) ** 2) * da_next
 
 
@@ -74,6 +77,7 @@ def output_gate_grad(da_next, c_next, ot):
     >>> output_gate_grad(np.ones((1, 1)), np.full((1, 1), 100.0), np.full((1, 1), 0.5))
     array([[0.25]])
     """
+    da_next, c_next, ot = check_alike("(n_a, m)", da_next=da_next, c_next=c_next, ot=ot)
     return da_next * np.tanh(c_next) * ot * (1 - ot)
 
 
@@ -104,6 +108,7 @@ def candidate_grad(dc, it, cct):
     >>> candidate_grad(np.ones((1, 1)), np.full((1, 1), 0.5), np.zeros((1, 1)))
     array([[0.5]])
     """
+    dc, it, cct = check_alike("(n_a, m)", dc=dc, it=it, cct=cct)
     return dc * it * (1 - cct**2)
 
 
@@ -134,6 +139,7 @@ def update_gate_grad(dc, it, cct):
     >>> update_gate_grad(np.ones((1, 1)), np.full((1, 1), 0.5), np.full((1, 1), 0.8))
     array([[0.2]])
     """
+    dc, it, cct = check_alike("(n_a, m)", dc=dc, it=it, cct=cct)
     return dc * cct * it * (1 - it)
 
 
@@ -164,6 +170,7 @@ def forget_gate_grad(dc, c_prev, ft):
     >>> forget_gate_grad(np.ones((1, 1)), np.full((1, 1), 2.0), np.full((1, 1), 0.5))
     array([[0.5]])
     """
+    dc, c_prev, ft = check_alike("(n_a, m)", dc=dc, c_prev=c_prev, ft=ft)
     return dc * c_prev * ft * (1 - ft)
 
 
@@ -196,4 +203,5 @@ def prev_cell_state_grad(dc, ft):
     >>> prev_cell_state_grad(np.ones((1, 1)), np.full((1, 1), 0.9))
     array([[0.9]])
     """
+    dc, ft = check_alike("(n_a, m)", dc=dc, ft=ft)
     return dc * ft

@@ -9,6 +9,8 @@ from functools import partial
 
 import numpy as np
 
+from ._norms import euclidean_norm
+from ._validate import check_positive
 from .backward import lstm_backward, lstm_cell_backward, rnn_backward, rnn_cell_backward
 from .cell import lstm_cell_forward, rnn_cell_forward
 from .gru import gru_backward, gru_cell_backward, gru_cell_forward, gru_forward
@@ -26,10 +28,12 @@ def numerical_gradient(f, x, dout, h=1e-5):
     x : ndarray, any shape
         Point at which to differentiate.
     dout : ndarray, shape of ``f(x)``
-        Upstream gradient: the weights of the scalar ``sum(f(x) * dout)``.
+        Upstream gradient: the weights of the scalar ``sum(f(x) * dout)``. Its shape
+        must be exactly that of ``f(x)``: one that only broadcasts to it would weight
+        some outputs twice.
     h : float, optional
-        Step size. ``1e-5`` balances truncation error (order ``h**2``) against
-        round-off (order ``eps / h``) in float64.
+        Step size, finite and positive. ``1e-5`` balances truncation error (order
+        ``h**2``) against round-off (order ``eps / h``) in float64.
 
     Returns
     -------
@@ -50,18 +54,33 @@ def numerical_gradient(f, x, dout, h=1e-5):
     >>> numerical_gradient(lambda v: v**3, x, np.ones(2))  # 3 x**2  # doctest: +FLOAT_CMP
     array([ 3., 12.])
     """
-    point = np.array(x, dtype=np.float64)  # a copy: the caller's x stays untouched
-    dout = np.asarray(dout, dtype=np.float64)
+    h = check_positive("h", h)
+    point = _real_copy("x", x)  # a float64 copy: the caller's x stays untouched
+    dout = _real_copy("dout", dout)
     grad = np.zeros_like(point)
     for index in np.ndindex(point.shape):
         original = point[index]
         point[index] = original + h
-        above = np.sum(f(point) * dout)
+        above = _weighted_sum(f(point), dout)
         point[index] = original - h
-        below = np.sum(f(point) * dout)
+        below = _weighted_sum(f(point), dout)
         point[index] = original
         grad[index] = (above - below) / (2 * h)
     return grad
+
+
+def _weighted_sum(out, dout):
+    """``sum(out * dout)``, once ``out`` has exactly the shape of ``dout``."""
+    if np.shape(out) != dout.shape:
+        raise ValueError(f"dout: expected the shape of f(x), {np.shape(out)}, got {dout.shape}")
+    return np.sum(out * dout)
+
+
+def _real_copy(name, value):
+    value = np.asarray(value)
+    if value.dtype.kind not in "fiu":
+        raise TypeError(f"{name}: expected real numbers, got dtype {value.dtype}")
+    return value.astype(np.float64)  # always a new array
 
 
 def relative_error(analytic, numerical):
@@ -94,17 +113,20 @@ def relative_error(analytic, numerical):
     >>> relative_error(np.array([1.0, 0.0]), np.array([-1.0, 0.0]))
     1.0
     """
-    analytic = np.asarray(analytic, dtype=np.float64)
-    numerical = np.asarray(numerical, dtype=np.float64)
+    analytic, numerical = _real_copy("analytic", analytic), _real_copy("numerical", numerical)
     if analytic.shape != numerical.shape:
         raise ValueError(
             f"numerical: expected the analytic gradient's shape {analytic.shape}, "
             f"got {numerical.shape}"
         )
-    scale = np.linalg.norm(analytic) + np.linalg.norm(numerical)
-    if scale == 0:
-        return 0.0
-    return float(np.linalg.norm(analytic - numerical) / scale)
+    largest = float(max(np.max(np.abs(analytic), initial=0.0),
+                        np.max(np.abs(numerical), initial=0.0)))
+    if largest == 0 or not np.isfinite(largest):
+        return 0.0 if largest == 0 else float("nan")
+    analytic, numerical = analytic / largest, numerical / largest  # no overflow below
+    return euclidean_norm(analytic - numerical) / (
+        euclidean_norm(analytic) + euclidean_norm(numerical)
+    )
 
 
 def gradient_errors(f, inputs, dout, gradients, h=1e-5):
@@ -142,6 +164,12 @@ def gradient_errors(f, inputs, dout, gradients, h=1e-5):
     >>> all(error < 1e-9 for error in errors.values())
     True
     """
+    unknown = [key for key in gradients if key[1:] not in inputs or not key.startswith("d")]
+    if unknown:
+        raise ValueError(
+            f"gradients: expected keys 'd' + an input's name ({sorted(inputs)}), "
+            f"got {unknown}"
+        )
     errors = {}
     for key, analytic in gradients.items():
         name = key[1:]

@@ -23,9 +23,10 @@ from typing import NamedTuple
 
 import numpy as np
 
-from ._validate import check_sequence, check_step, float_dtype
+from ._validate import check_alike, float_dtype
 from .activations import sigmoid, softmax
 from .backward import _as_cache, _check_sequence_grad, _upstream
+from .parameters import check_sequence, check_step
 from .sequence import SequenceCache
 
 GRU_PARAMETER_GRADS = ("dWr", "dbr", "dWu", "dbu", "dWc", "dbc")
@@ -211,6 +212,8 @@ def candidate_grad(da_next, ut, cct):
     >>> candidate_grad(np.ones((1, 1)), np.full((1, 1), 0.5), np.zeros((1, 1)))
     array([[0.5]])
     """
+    arrays = dict(da_next=da_next, ut=ut, cct=cct)
+    da_next, ut, cct = check_alike("(n_a, m)", **arrays)
     return da_next * ut * (1 - cct**2)
 
 
@@ -248,6 +251,8 @@ def update_gate_grad(da_next, a_prev, ut, cct):
     ...                  np.ones((1, 1)))  # 0.8 * 0.25  # doctest: +FLOAT_CMP
     array([[0.2]])
     """
+    arrays = dict(da_next=da_next, a_prev=a_prev, ut=ut, cct=cct)
+    da_next, a_prev, ut, cct = check_alike("(n_a, m)", **arrays)
     return da_next * (cct - a_prev) * ut * (1 - ut)
 
 
@@ -282,6 +287,7 @@ def reset_gate_grad(dra, a_prev, rt):
     >>> reset_gate_grad(np.ones((1, 1)), np.full((1, 1), 2.0), np.full((1, 1), 0.5))
     array([[0.5]])
     """
+    dra, a_prev, rt = check_alike("(n_a, m)", dra=dra, a_prev=a_prev, rt=rt)
     return dra * a_prev * rt * (1 - rt)
 
 
@@ -323,6 +329,8 @@ def prev_state_direct_grad(da_next, dra, ut, rt):
     ...                        np.full((1, 1), 0.25), np.full((1, 1), 0.5))
     array([[0.75]])
     """
+    arrays = dict(da_next=da_next, dra=dra, ut=ut, rt=rt)
+    da_next, dra, ut, rt = check_alike("(n_a, m)", **arrays)
     return da_next * (1 - ut) + dra * rt
 
 
@@ -379,7 +387,7 @@ def gru_cell_backward(da_next, cache):
     >>> gradients["dWc"].shape, gradients["dxt"].shape
     ((2, 5), (3, 4))
     """
-    c = _as_cache(GRUCache, cache)
+    c = _as_cache(GRUCache, cache, "gru")
     da_next = _upstream("da_next", da_next, c.a_next)
     p, n_a = c.parameters, c.a_next.shape[0]
     dcct = candidate_grad(da_next, c.ut, c.cct)  # (n_a, m)
@@ -439,8 +447,8 @@ def gru_backward(da, caches):
     >>> gradients["dx"].shape, gradients["da0"].shape, gradients["dWu"].shape
     ((3, 4, 5), (2, 4), (2, 5))
     """
-    da, step_caches, n_x, T_x = _check_sequence_grad(da, caches)
-    first = _as_cache(GRUCache, step_caches[0])
+    checked = _check_sequence_grad(da, caches, GRUCache, "gru")
+    da, step_caches, first, n_x, T_x = checked
     n_a, m = first.a_next.shape
     dtype = float_dtype(da, first.a_next)
     dx = np.zeros((n_x, m, T_x), dtype=dtype)

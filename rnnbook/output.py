@@ -4,7 +4,8 @@ The recurrent core (:mod:`rnnbook.sequence`, :mod:`rnnbook.backward`) stops at t
 hidden states ``a`` of shape (n_a, m, T_x). This module closes the loop: it scores
 every hidden state, turns the scores into probabilities, compares them with the
 targets, and sends back ``da``, the gradient that :func:`~rnnbook.rnn_backward` and
-:func:`~rnnbook.lstm_backward` take as input.
+:func:`~rnnbook.lstm_backward` take as input. The whole model, core and output layer
+together, is :mod:`rnnbook.model`.
 
 Conventions, fixed once for the whole package:
 
@@ -19,16 +20,14 @@ Conventions, fixed once for the whole package:
 
 import numpy as np
 
-from ._validate import as_array, expect_shape
+from ._validate import as_array, check_size, expect_shape
 from .activations import softmax
-from .backward import lstm_backward, rnn_backward
-from .sequence import lstm_forward, rnn_forward
 
 
 def _check_targets(targets, m, T_x, n_y, name="targets"):
     """Validate integer class indices of shape (m, T_x) with values in [0, n_y)."""
     targets = as_array(name, targets, 2, "(m, T_x)")
-    if not np.issubdtype(targets.dtype, np.integer):
+    if targets.dtype.kind not in "iu":
         raise ValueError(
             f"{name}: expected integer class indices of shape (m, T_x), got dtype {targets.dtype}"
         )
@@ -42,10 +41,15 @@ def _check_targets(targets, m, T_x, n_y, name="targets"):
 
 
 def _check_probabilities(y_hat):
+    """``y_hat`` (n_y, m, T_x) as floats, with at least one prediction to average over."""
     y_hat = as_array("y_hat", y_hat, 3, "(n_y, m, T_x)")
-    return (
-        y_hat if np.issubdtype(y_hat.dtype, np.floating) else y_hat.astype(np.float64)
-    )
+    _, m, T_x = y_hat.shape
+    if m * T_x == 0:
+        raise ValueError(
+            f"y_hat: expected at least one prediction (m * T_x > 0) for the mean loss, "
+            f"got shape {y_hat.shape}"
+        )
+    return y_hat if y_hat.dtype.kind == "f" else y_hat.astype(np.float64)
 
 
 def one_hot(indices, depth, dtype=np.float64):
@@ -78,7 +82,7 @@ def one_hot(indices, depth, dtype=np.float64):
            [1., 0.]])
     """
     m, T_x = as_array("indices", indices, 2, "(m, T_x)").shape
-    indices = _check_targets(indices, m, T_x, depth, name="indices")
+    indices = _check_targets(indices, m, T_x, check_size("depth", depth), name="indices")
     encoded = np.zeros((depth, m, T_x), dtype=dtype)
     np.put_along_axis(
         encoded, indices[None], 1, axis=0
@@ -168,7 +172,7 @@ def cross_entropy(y_hat, targets):
     return float(-np.log(np.maximum(picked, tiny)).mean())
 
 
-def output_backward(y_hat, targets, a, Wy, key="Wy"):
+def output_backward(y_hat, targets, a, Wy):
     r"""Gradients of :func:`cross_entropy` through the output layer.
 
     Parameters
@@ -180,16 +184,13 @@ def output_backward(y_hat, targets, a, Wy, key="Wy"):
     a : ndarray, shape (n_a, m, T_x)
         The hidden states the probabilities were computed from.
     Wy : ndarray, shape (n_y, n_a)
-        Output weights.
-    key : {"Wy", "Wya"}, optional
-        Name of the output weight: the gradient is returned under ``"d" + key``
-        (``"dWy"`` in the LSTM's naming, ``"dWya"`` in the RNN's).
+        Output weights (the RNN calls them ``Wya``).
 
     Returns
     -------
     gradients : dict of ndarray
-        ``"d" + key`` (n_y, n_a), ``dby`` (n_y, 1), and ``da`` (n_a, m, T_x), the
-        input of :func:`~rnnbook.rnn_backward` and :func:`~rnnbook.lstm_backward`.
+        ``dWy`` (n_y, n_a), ``dby`` (n_y, 1), and ``da`` (n_a, m, T_x), the input of
+        :func:`~rnnbook.rnn_backward` and :func:`~rnnbook.lstm_backward`.
 
     Notes
     -----
@@ -212,136 +213,23 @@ def output_backward(y_hat, targets, a, Wy, key="Wy"):
     >>> from rnnbook.output import output_backward
     >>> y_hat = np.full((2, 1, 1), 0.5)  # two classes, one example, one step
     >>> gradients = output_backward(y_hat, np.array([[0]]), np.ones((3, 1, 1)),
-    ...                             np.zeros((2, 3)), key="Wya")
+    ...                             np.zeros((2, 3)))
     >>> gradients["dby"]  # 0.5 - 1 and 0.5 - 0  # doctest: +FLOAT_CMP
     array([[-0.5],
            [ 0.5]])
     >>> sorted(gradients)
-    ['dWya', 'da', 'dby']
+    ['dWy', 'da', 'dby']
     """
     y_hat = _check_probabilities(y_hat)
     n_y, m, T_x = y_hat.shape
     targets = _check_targets(targets, m, T_x, n_y)
     a = as_array("a", a, 3, "(n_a, m, T_x)")
-    expect_shape("a", a, "(n_a, m, T_x)", (a.shape[0], m, T_x))
-    Wy = as_array(key, Wy, 2, "(n_y, n_a)")
-    expect_shape(key, Wy, "(n_y, n_a)", (n_y, a.shape[0]))
+    expect_shape("a", a, "(n_a, m, T_x)", (a.shape[0], m, T_x), "m and T_x from y_hat")
+    Wy = as_array("Wy", Wy, 2, "(n_y, n_a)")
+    expect_shape("Wy", Wy, "(n_y, n_a)", (n_y, a.shape[0]), "n_y from y_hat, n_a from a")
     dscores = (y_hat - one_hot(targets, n_y, y_hat.dtype)) / (m * T_x)  # (n_y, m, T_x)
     return {
-        "d" + key: np.tensordot(dscores, a, axes=([1, 2], [1, 2])),  # (n_y, n_a)
+        "dWy": np.tensordot(dscores, a, axes=([1, 2], [1, 2])),  # (n_y, n_a)
         "dby": dscores.sum(axis=(1, 2))[:, None],  # (n_y, 1)
         "da": np.tensordot(Wy.T, dscores, axes=1),  # (n_a, m, T_x)
     }
-
-
-def rnn_model_loss_and_grads(x, a0, parameters, targets):
-    r"""Loss of a whole RNN model and its gradient with respect to every parameter.
-
-    Parameters
-    ----------
-    x : ndarray, shape (n_x, m, T_x)
-        Input sequences.
-    a0 : ndarray, shape (n_a, m)
-        Initial hidden state.
-    parameters : dict of ndarray
-        ``Wax`` (n_a, n_x), ``Waa`` (n_a, n_a), ``ba`` (n_a, 1), ``Wya`` (n_y, n_a),
-        ``by`` (n_y, 1).
-    targets : ndarray of int, shape (m, T_x)
-        The right class at every step.
-
-    Returns
-    -------
-    loss : float
-        Mean cross-entropy per prediction (:func:`cross_entropy`).
-    gradients : dict of ndarray
-        ``dWax``, ``dWaa``, ``dba``, ``dWya``, ``dby``, each shaped like its parameter.
-
-    Notes
-    -----
-    Forward through :func:`~rnnbook.rnn_forward` (whose per-step softmax is the
-    output layer), then back: :func:`output_backward` gives ``dWya``, ``dby`` and
-    ``da``, and :func:`~rnnbook.rnn_backward` carries ``da`` through time.
-
-    .. math:: \mathcal L(W_{ax}, W_{aa}, b_a, W_{ya}, b_y) =
-              -\frac{1}{m T_x} \sum_{i, t} \log \hat y^{\langle t \rangle}_{y_{i,t},\, i}
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> from rnnbook.output import rnn_model_loss_and_grads
-    >>> n_x, n_a, n_y, m, T_x = 3, 4, 5, 2, 6
-    >>> parameters = {"Wax": np.zeros((n_a, n_x)), "Waa": np.zeros((n_a, n_a)),
-    ...               "ba": np.zeros((n_a, 1)), "Wya": np.zeros((n_y, n_a)),
-    ...               "by": np.zeros((n_y, 1))}
-    >>> loss, gradients = rnn_model_loss_and_grads(
-    ...     np.ones((n_x, m, T_x)), np.zeros((n_a, m)), parameters, np.zeros((m, T_x), dtype=int))
-    >>> loss  # all-zero parameters guess uniformly: ln 5  # doctest: +FLOAT_CMP
-    1.6094379124341003
-    >>> list(gradients)
-    ['dWax', 'dWaa', 'dba', 'dWya', 'dby']
-    """
-    a, y_pred, caches = rnn_forward(x, a0, parameters)
-    loss = cross_entropy(y_pred, targets)
-    head = output_backward(y_pred, targets, a, parameters["Wya"], key="Wya")
-    core = rnn_backward(head["da"], caches)
-    return loss, {
-        "dWax": core["dWax"],
-        "dWaa": core["dWaa"],
-        "dba": core["dba"],
-        "dWya": head["dWya"],
-        "dby": head["dby"],
-    }
-
-
-def lstm_model_loss_and_grads(x, a0, parameters, targets):
-    r"""Loss of a whole LSTM model and its gradient with respect to every parameter.
-
-    Parameters
-    ----------
-    x : ndarray, shape (n_x, m, T_x)
-        Input sequences.
-    a0 : ndarray, shape (n_a, m)
-        Initial hidden state (the cell state starts at zero).
-    parameters : dict of ndarray
-        ``Wf``, ``Wi``, ``Wc``, ``Wo`` (n_a, n_a + n_x); ``bf``, ``bi``, ``bc``,
-        ``bo`` (n_a, 1); ``Wy`` (n_y, n_a); ``by`` (n_y, 1).
-    targets : ndarray of int, shape (m, T_x)
-        The right class at every step.
-
-    Returns
-    -------
-    loss : float
-        Mean cross-entropy per prediction (:func:`cross_entropy`).
-    gradients : dict of ndarray
-        ``dWf``, ``dbf``, ``dWi``, ``dbi``, ``dWc``, ``dbc``, ``dWo``, ``dbo``,
-        ``dWy``, ``dby``, each shaped like its parameter.
-
-    Notes
-    -----
-    The same composition as :func:`rnn_model_loss_and_grads`, with
-    :func:`~rnnbook.lstm_forward` and :func:`~rnnbook.lstm_backward` as the core.
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> from rnnbook.output import lstm_model_loss_and_grads
-    >>> n_x, n_a, n_y, m, T_x = 3, 2, 4, 1, 5
-    >>> parameters = {k: np.zeros((n_a, n_a + n_x)) for k in ("Wf", "Wi", "Wc", "Wo")}
-    >>> parameters.update({k: np.zeros((n_a, 1)) for k in ("bf", "bi", "bc", "bo")})
-    >>> parameters.update(Wy=np.zeros((n_y, n_a)), by=np.zeros((n_y, 1)))
-    >>> loss, gradients = lstm_model_loss_and_grads(
-    ...     np.ones((n_x, m, T_x)), np.zeros((n_a, m)), parameters, np.ones((m, T_x), dtype=int))
-    >>> loss  # ln 4  # doctest: +FLOAT_CMP
-    1.3862943611198906
-    >>> gradients["dby"].ravel()  # pushes class 1 up, the others down  # doctest: +FLOAT_CMP
-    array([ 0.25, -0.75,  0.25,  0.25])
-    """
-    a, y_pred, c, caches = lstm_forward(x, a0, parameters)
-    loss = cross_entropy(y_pred, targets)
-    head = output_backward(y_pred, targets, a, parameters["Wy"], key="Wy")
-    core = lstm_backward(head["da"], caches)
-    gradients = {
-        key: core[key]
-        for key in ("dWf", "dbf", "dWi", "dbi", "dWc", "dbc", "dWo", "dbo")
-    }
-    return loss, {**gradients, "dWy": head["dWy"], "dby": head["dby"]}

@@ -8,8 +8,9 @@ from typing import NamedTuple
 
 import numpy as np
 
-from ._validate import check_sequence, float_dtype
+from ._validate import check_like, float_dtype
 from .cell import lstm_cell_forward, rnn_cell_forward
+from .parameters import check_sequence
 
 
 class SequenceCache(NamedTuple):
@@ -69,13 +70,13 @@ def rnn_forward(x, a0, parameters):
     caches = []
     a_next = a0
     for t in range(T_x):
-        a_next, yt_pred, cache = rnn_cell_forward(x[:, :, t], a_next, parameters)
+        a_next, yt_pred, cache = rnn_cell_forward(x[:, :, t], a_next, p)
         a[:, :, t], y_pred[:, :, t] = a_next, yt_pred
         caches.append(cache)
     return a, y_pred, SequenceCache(caches, x)
 
 
-def lstm_forward(x, a0, parameters):
+def lstm_forward(x, a0, parameters, c0=None):
     r"""Run an LSTM over a whole sequence.
 
     Parameters
@@ -83,10 +84,13 @@ def lstm_forward(x, a0, parameters):
     x : ndarray, shape (n_x, m, T_x)
         Inputs, time on the last axis.
     a0 : ndarray, shape (n_a, m)
-        Initial hidden state. The initial cell state is zero, as in the course.
+        Initial hidden state.
     parameters : dict of ndarray
         As for :func:`lstm_cell_forward`: ``Wf``, ``bf``, ``Wi``, ``bi``, ``Wc``,
         ``bc``, ``Wo``, ``bo``, ``Wy``, ``by``.
+    c0 : ndarray, shape (n_a, m), optional
+        Initial cell state; zero if not given, as in the course. A model that carries
+        its state from one stretch of text to the next passes the last one's.
 
     Returns
     -------
@@ -101,8 +105,8 @@ def lstm_forward(x, a0, parameters):
 
     Notes
     -----
-    :math:`c^{\langle 0 \rangle} = 0`; each step feeds both its hidden state and its
-    cell state to the next.
+    :math:`c^{\langle 0 \rangle} = 0` unless ``c0`` is given; each step feeds both its
+    hidden state and its cell state to the next.
 
     Examples
     --------
@@ -123,17 +127,16 @@ def lstm_forward(x, a0, parameters):
     ((2, 1, 4), True)
     """
     x, a0, p = check_sequence("lstm", x, a0, parameters)
+    c0 = np.zeros_like(a0) if c0 is None else check_like("c0", c0, a0, "(n_a, m)", "as a0")
     (_, m, T_x), n_a, n_y = x.shape, a0.shape[0], p["Wy"].shape[0]
-    dtype = float_dtype(x, a0, *p.values())
+    dtype = float_dtype(x, a0, c0, *p.values())
     a = np.zeros((n_a, m, T_x), dtype=dtype)
     c = np.zeros((n_a, m, T_x), dtype=dtype)
     y = np.zeros((n_y, m, T_x), dtype=dtype)
     caches = []
-    a_next, c_next = a0, np.zeros((n_a, m), dtype=dtype)
+    a_next, c_next = a0, c0
     for t in range(T_x):
-        a_next, c_next, yt, cache = lstm_cell_forward(
-            x[:, :, t], a_next, c_next, parameters
-        )
+        a_next, c_next, yt, cache = lstm_cell_forward(x[:, :, t], a_next, c_next, p)
         a[:, :, t], c[:, :, t], y[:, :, t] = a_next, c_next, yt
         caches.append(cache)
     return a, y, c, SequenceCache(caches, x)

@@ -11,11 +11,18 @@ from rnnbook.charmodel import (
     build_vocabulary,
     decode,
     encode,
+    evaluate,
     sample_text,
+    split_text,
+    stream_batches,
     train_char_model,
     training_windows,
     zen_of_python,
 )
+from rnnbook.model import loss
+from rnnbook.output import one_hot
+from rnnbook.parameters import initialize_parameters
+from rnnbook.train import train_model
 
 
 @pytest.fixture(scope="module")
@@ -105,7 +112,7 @@ def test_lstm_learns_the_zen_well_below_uniform_guessing(trained_lstm):
 
 
 def test_sampled_text_is_reproducible_and_uses_the_vocabulary(trained_lstm):
-    parameters, vocabulary, _ = trained_lstm
+    parameters, vocabulary = trained_lstm.parameters, trained_lstm.vocabulary
     texts = [sample_text(parameters, vocabulary, 120, np.random.default_rng(seed))
              for seed in (3, 3, 4)]
     assert texts[0] == texts[1] != texts[2]
@@ -113,7 +120,7 @@ def test_sampled_text_is_reproducible_and_uses_the_vocabulary(trained_lstm):
 
 
 def test_greedy_text_ignores_the_generator_and_follows_the_prefix(trained_lstm):
-    parameters, vocabulary, _ = trained_lstm
+    parameters, vocabulary = trained_lstm.parameters, trained_lstm.vocabulary
     greedy = [sample_text(parameters, vocabulary, 40, np.random.default_rng(seed),
                           temperature=0, prefix="Beautiful is") for seed in (0, 1)]
     assert greedy[0] == greedy[1]
@@ -127,8 +134,8 @@ def test_rnn_and_float32_models_train_too(zen):
     assert "Waa" in trained.parameters
     assert all(value.dtype == np.float32 for value in trained.parameters.values())
     assert trained.history[-5:].mean() < trained.history[:5].mean()
-    with pytest.raises(ValueError, match="model: expected 'lstm' or 'rnn', got 'gru'"):
-        train_char_model(zen, model="gru")
+    with pytest.raises(ValueError, match=r"model: expected one of \[.*'rnn'.*\], got 'mlp'"):
+        train_char_model(zen, model="mlp")
 
 
 def test_training_is_reproducible_and_leaves_the_text_alone(zen):
@@ -138,3 +145,64 @@ def test_training_is_reproducible_and_leaves_the_text_alone(zen):
     for key, value in runs[0].parameters.items():
         np.testing.assert_array_equal(value, runs[1].parameters[key])
     assert zen == zen_of_python()
+
+
+# --- training as practitioners do it: streams, a carried state, a held-out text ------
+
+
+def test_stream_batches_continue_each_row_where_the_last_batch_stopped():
+    indices = np.arange(41) % 7
+    stream = list(stream_batches(indices, 7, 4, 3, 5))
+    assert [x.shape for x, _ in stream] == [(7, 3, 4)] * 5
+    for (x, targets), (x_next, _) in zip(stream[:2], stream[1:3]):
+        np.testing.assert_array_equal(x.argmax(axis=0)[:, 1:], targets[:, :-1])
+        np.testing.assert_array_equal(x_next.argmax(axis=0)[:, 0], targets[:, -1])
+    # 40 inputs in 3 streams of 13: 3 whole windows each, then the streams start again
+    np.testing.assert_array_equal(stream[3][1], stream[0][1])
+    np.testing.assert_array_equal(stream[0][0].argmax(axis=0)[:, 0], indices[[0, 13, 26]])
+
+
+def test_split_text_keeps_every_character_once():
+    text = zen_of_python()
+    training, held_out = split_text(text, 0.1)
+    assert training + held_out == text
+    assert len(held_out) == round(0.1 * len(text))
+    assert split_text(text, 0.0) == (text, "")
+
+
+def test_evaluate_is_the_mean_loss_of_reading_the_text_once(trained_lstm, zen):
+    vocabulary = trained_lstm.vocabulary
+    indices = encode(zen[:120], vocabulary)
+    x = one_hot(indices[None, :-1], len(vocabulary.chars))
+    expected = loss(x, trained_lstm.parameters, indices[None, 1:])[0]
+    assert evaluate(trained_lstm.parameters, indices) == pytest.approx(expected, rel=1e-12)
+    assert evaluate(trained_lstm.parameters, indices) < np.log(len(vocabulary.chars))
+
+
+def test_training_with_a_carried_state_and_a_held_out_text(zen):
+    trained = train_char_model(zen, model="lstm", n_a=24, T_x=12, batch_size=8, n_steps=60,
+                               learning_rate=0.02, carry_state=True, held_out=0.1,
+                               evaluate_every=20)
+    np.testing.assert_array_equal(trained.held_out[:, 0], [20, 40, 60])
+    assert trained.held_out[-1, 1] < trained.held_out[0, 1] < np.log(len(trained.vocabulary.chars))
+    training, _ = split_text(zen, 0.1)
+    parameters = initialize_parameters("lstm", len(trained.vocabulary.chars), 24,
+                                       len(trained.vocabulary.chars), 0)
+    stream = stream_batches(encode(training, trained.vocabulary), len(trained.vocabulary.chars),
+                            12, 8, 60)
+    by_hand, history = train_model(parameters, stream, learning_rate=0.02, carry_state=True)
+    np.testing.assert_allclose(history, trained.history, rtol=1e-12)
+    for key, value in by_hand.items():
+        np.testing.assert_allclose(trained.parameters[key], value, rtol=1e-10, atol=1e-12)
+
+
+def test_a_carried_state_changes_what_the_model_sees(zen):
+    """The same batches, with and without the state carried: different losses after step 1."""
+    indices = encode(zen, build_vocabulary(zen))
+    n_vocab = int(indices.max()) + 1
+    parameters = initialize_parameters("rnn", n_vocab, 16, n_vocab, 0)
+    stream = list(stream_batches(indices, n_vocab, 10, 4, 5))
+    _, carried = train_model(parameters, stream, carry_state=True)
+    _, restarted = train_model(parameters, stream, carry_state=False)
+    assert carried[0] == restarted[0]
+    assert not np.allclose(carried[1:], restarted[1:])

@@ -4,7 +4,6 @@ Same values (to 1e-12 relative in float64, to float32 precision in float32), sam
 gradient dictionaries, same errors with the same messages, no input modified.
 """
 
-import copy
 from pathlib import Path
 
 import numpy as np
@@ -149,55 +148,13 @@ def test_gradients_match_finite_differences(kind, shape):
     assert max(errors.values()) < 1e-7, errors
 
 
-# --- dtypes and purity --------------------------------------------------------------
-
-
-@pytest.mark.parametrize("kind", KINDS)
-def test_float32_in_float32_out(kind):
-    p = random_problem(kind, 3, 4, 2, 5, 3, dtype=np.float32)
-    outputs, grads = run(kind, FUSED, p["x"], p["a0"], p["parameters"], p["da"])
-    assert {array.dtype for array in [*outputs, *grads.values()]} == {np.dtype(np.float32)}
-
-
-@pytest.mark.parametrize("kind", KINDS)
-def test_integer_inputs_give_float64(kind):
-    p = random_problem(kind, 3, 4, 2, 5, 3)
-    x = np.ones(p["x"].shape, dtype=np.int64)
-    assert_same(kind, x, p["a0"], p["parameters"], p["da"], 1e-12)
-    assert FUSED[kind][0](x, p["a0"], p["parameters"])[0].dtype == np.float64
+# --- what only the fused version has to promise --------------------------------------
 
 
 @pytest.mark.parametrize("kind", KINDS)
 def test_float64_gradient_on_a_float32_forward_promotes_like_the_teaching_version(kind):
     p = random_problem(kind, 3, 4, 2, 5, 3, dtype=np.float32)
     assert_same(kind, p["x"], p["a0"], p["parameters"], p["da"].astype(np.float64), 1e-5)
-
-
-@pytest.mark.parametrize("kind", KINDS)
-def test_no_input_is_modified(kind):
-    p = random_problem(kind, 3, 4, 2, 5, 3)
-    before = copy.deepcopy(p)
-    run(kind, FUSED, p["x"], p["a0"], p["parameters"], p["da"])
-    assert p["parameters"].keys() == before["parameters"].keys()
-    for key in p["parameters"]:
-        np.testing.assert_array_equal(p["parameters"][key], before["parameters"][key])
-    for name in ("x", "a0", "da"):
-        np.testing.assert_array_equal(p[name], before[name])
-
-
-@pytest.mark.parametrize("kind", KINDS)
-def test_backward_leaves_the_caches_intact(kind):
-    p = random_problem(kind, 3, 4, 2, 5, 20)
-    forward, backward = FUSED[kind]
-    caches = forward(p["x"], p["a0"], p["parameters"])[-1]
-    saved = [field.copy() for field in caches]
-    first, second = backward(p["da"], caches), backward(p["da"][:, :, :7], caches)
-    for field, copied in zip(caches, saved):
-        np.testing.assert_array_equal(field, copied)
-    third = backward(p["da"], caches)
-    for key in first:
-        np.testing.assert_array_equal(first[key], third[key])
-    assert second["dx"].shape[2] == 7
 
 
 @pytest.mark.parametrize("kind", KINDS)
@@ -208,18 +165,24 @@ def test_returned_states_are_read_only_views_of_the_cache(kind):
         a[0, 0, 0] = 1.0
 
 
+@pytest.mark.parametrize("sizes", [(3, 4, 2, 0, 5), (3, 0, 2, 4, 5), (0, 4, 2, 3, 5),
+                                   (0, 0, 1, 0, 2)], ids=["m=0", "n_a=0", "n_x=0", "all=0"])
 @pytest.mark.parametrize("kind", KINDS)
-def test_changing_the_parameters_after_the_forward_pass_does_not_change_the_gradients(kind):
-    p = random_problem(kind, 3, 4, 2, 5, 3)
-    forward, backward = FUSED[kind]
-    parameters = copy.deepcopy(p["parameters"])
-    caches = forward(p["x"], p["a0"], parameters)[-1]
-    before = backward(p["da"], caches)
-    for value in parameters.values():
-        value *= 2.0
-    after = backward(p["da"], caches)
-    for key in before:
-        np.testing.assert_array_equal(before[key], after[key])
+def test_empty_batches_and_layers_give_what_the_teaching_version_gives(kind, sizes):
+    """Zero-size work is no error: empty arrays in, empty (or zero) arrays out."""
+    p = random_problem(kind, *sizes, seed=3)
+    assert_same(kind, p["x"], p["a0"], p["parameters"], p["da"], 1e-12)
+
+
+def test_the_lstm_starts_from_a_given_cell_state_like_the_teaching_version():
+    p = random_problem("lstm", 3, 4, 2, 5, 6)
+    fast = fused.lstm_forward(p["x"], p["a0"], p["parameters"], c0=p["c0"])
+    reference = rnnbook.lstm_forward(p["x"], p["a0"], p["parameters"], c0=p["c0"])
+    for out, ref in zip(fast[:-1], reference[:-1], strict=True):
+        assert relative_difference(out, ref) <= 1e-12
+    grads = fused.lstm_backward(p["da"], fast[-1])
+    ref_grads = rnnbook.lstm_backward(p["da"], reference[-1])
+    assert all(relative_difference(grads[k], ref_grads[k]) <= 1e-12 for k in ref_grads)
 
 
 # --- the ablation variants (benchmarks/ablation.py) compute the same thing ---------
@@ -269,7 +232,7 @@ def test_benchmark_targets_give_the_products_alone_floor(monkeypatch):
     assert "products alone  0.90" in targets.format_rows([torch_row])
 
 
-# --- validation: the same errors, with the same messages ---------------------------
+# --- validation: what only a fused cache can get wrong ---------------------------
 
 
 def _same_error(call_fast, call_reference, error):
@@ -278,49 +241,6 @@ def _same_error(call_fast, call_reference, error):
     with pytest.raises(error) as reference:
         call_reference()
     assert str(fast.value) == str(reference.value)
-
-
-def _bad_forward_inputs(kind):
-    """(name, x, a0, parameters) cases that both forward passes must reject."""
-    p = random_problem(kind, 3, 5, 2, 4, 6)
-    x, a0, parameters = p["x"], p["a0"], p["parameters"]
-    key = {"rnn": "Wax", "lstm": "Wf", "gru": "Wr"}[kind]
-    missing = {k: v for k, v in parameters.items() if k != key}
-    return [
-        ("x wrong ndim", ValueError, x[:, :, 0], a0, parameters),
-        ("a0 wrong ndim", ValueError, x, a0[:, :, None], parameters),
-        ("m mismatch", ValueError, x, a0[:, :3], parameters),
-        ("n_x mismatch", ValueError, x[:2], a0, parameters),
-        ("n_a mismatch", ValueError, x, a0[:4], parameters),
-        ("parameter wrong shape", ValueError, x, a0, {**parameters, key: parameters[key][:, :-1]}),
-        ("bias as a vector", ValueError, x, a0, {**parameters, "by": parameters["by"][:, 0]}),
-        ("missing key", KeyError, x, a0, missing),
-        ("parameters not a dict", TypeError, x, a0, list(parameters.values())),
-    ]
-
-
-@pytest.mark.parametrize("case", range(9))
-@pytest.mark.parametrize("kind", KINDS)
-def test_forward_rejects_what_the_teaching_version_rejects(kind, case):
-    _, error, x, a0, parameters = _bad_forward_inputs(kind)[case]
-    _same_error(lambda: FUSED[kind][0](x, a0, parameters),
-                lambda: TEACHING[kind][0](x, a0, parameters), error)
-
-
-@pytest.mark.parametrize("kind", KINDS)
-@pytest.mark.parametrize("bad_da", ["more steps", "wrong batch", "wrong n_a", "wrong ndim"])
-def test_backward_rejects_what_the_teaching_version_rejects(kind, bad_da):
-    p = random_problem(kind, 3, 5, 2, 4, 6)
-    da = {
-        "more steps": np.zeros((5, 4, 7)),
-        "wrong batch": np.zeros((5, 2, 6)),
-        "wrong n_a": np.zeros((4, 4, 6)),
-        "wrong ndim": np.zeros((5, 4)),
-    }[bad_da]
-    caches = {name: functions[kind][0](p["x"], p["a0"], p["parameters"])[-1]
-              for name, functions in (("fused", FUSED), ("teaching", TEACHING))}
-    _same_error(lambda: FUSED[kind][1](da, caches["fused"]),
-                lambda: TEACHING[kind][1](da, caches["teaching"]), ValueError)
 
 
 @pytest.mark.parametrize("kind", KINDS)
