@@ -299,14 +299,15 @@ def _consecutive_windows(indices, starts, T_x, windows, n_vocab, n_steps, dtype)
 
 
 def split_text(text, held_out=0.1):
-    """The text cut in two: the start to train on, the last ``held_out`` part to test on.
+    r"""The text cut in two: the start to train on, about the last ``held_out`` to test on.
 
     Parameters
     ----------
     text : str
         The corpus.
     held_out : float, optional
-        Fraction of the characters kept back, in [0, 1).
+        Fraction of the characters kept back, in [0, 1). The cut moves forward to the
+        start of the next line, if there is one, so that no word is cut in two.
 
     Returns
     -------
@@ -318,12 +319,16 @@ def split_text(text, held_out=0.1):
     >>> from rnnbook.charmodel import split_text
     >>> split_text("abcdefghij", 0.2)
     ('abcdefgh', 'ij')
+    >>> split_text("first line\nsecond line\nthird\n", 0.3)
+    ('first line\nsecond line\n', 'third\n')
     """
     if not isinstance(text, str):
         raise TypeError(f"text: expected a str, got {type(text).__name__}")
     held_out = check_finite_number("held_out", held_out, 0, 1, closed_high=False)
     cut = len(text) - round(held_out * len(text))
-    return text[:cut], text[cut:]
+    line_start = text.find("\n", cut - 1) + 1  # the held-out part starts a line
+    return (text[:line_start], text[line_start:]) if 0 < line_start < len(text) \
+        else (text[:cut], text[cut:])
 
 
 def evaluate(parameters, indices, implementation=None):
