@@ -11,6 +11,7 @@ from . import (
     fused,
     gates,
     gradcheck,
+    grader,
     gru,
     model,
     output,
@@ -21,6 +22,7 @@ from . import (
 from .activations import sigmoid, softmax
 from .backward import lstm_backward, lstm_cell_backward, rnn_backward, rnn_cell_backward
 from .cell import LSTMCache, RNNCache, lstm_cell_forward, rnn_cell_forward
+from .grader import check
 from .gru import GRUCache, gru_backward, gru_cell_backward, gru_cell_forward, gru_forward
 from .sequence import SequenceCache, lstm_forward, rnn_forward
 
@@ -33,6 +35,7 @@ __all__ = [
     "fused",
     "gates",
     "gradcheck",
+    "grader",
     "gru",
     "model",
     "output",
@@ -53,6 +56,7 @@ __all__ = [
     "gru_forward",
     "gru_cell_backward",
     "gru_backward",
+    "check",
     "RNNCache",
     "LSTMCache",
     "GRUCache",

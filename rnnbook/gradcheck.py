@@ -215,7 +215,8 @@ def _gru_output(x, a0, T_x, **parameters):
     return gru_forward(x, a0, parameters)[0][:, :, :T_x]
 
 
-def check_rnn_cell_backward(xt, a_prev, parameters, da_next, h=1e-5):
+def check_rnn_cell_backward(xt, a_prev, parameters, da_next, h=1e-5,
+                            backward=rnn_cell_backward):
     """Relative error of every gradient of :func:`~rnnbook.rnn_cell_backward`.
 
     Parameters
@@ -228,6 +229,9 @@ def check_rnn_cell_backward(xt, a_prev, parameters, da_next, h=1e-5):
         Upstream gradient.
     h : float, optional
         Finite-difference step.
+    backward : callable, optional
+        The backward pass to check, called like :func:`~rnnbook.rnn_cell_backward`
+        (default: that function).
 
     Returns
     -------
@@ -242,12 +246,12 @@ def check_rnn_cell_backward(xt, a_prev, parameters, da_next, h=1e-5):
     >>> max(errors.values()) < 1e-7
     True
     """
-    gradients = rnn_cell_backward(da_next, rnn_cell_forward(xt, a_prev, parameters)[2])
+    gradients = backward(da_next, rnn_cell_forward(xt, a_prev, parameters)[2])
     inputs = {"xt": xt, "a_prev": a_prev, **parameters}
     return gradient_errors(_rnn_cell_output, inputs, da_next, gradients, h)
 
 
-def check_rnn_backward(x, a0, parameters, da, h=1e-5):
+def check_rnn_backward(x, a0, parameters, da, h=1e-5, backward=rnn_backward):
     """Relative error of every gradient of :func:`~rnnbook.rnn_backward`.
 
     Parameters
@@ -260,6 +264,9 @@ def check_rnn_backward(x, a0, parameters, da, h=1e-5):
         Upstream gradient of the hidden states.
     h : float, optional
         Finite-difference step.
+    backward : callable, optional
+        The backward pass to check, called like :func:`~rnnbook.rnn_backward`
+        (default: that function).
 
     Returns
     -------
@@ -274,13 +281,14 @@ def check_rnn_backward(x, a0, parameters, da, h=1e-5):
     >>> max(errors.values()) < 1e-7
     True
     """
-    gradients = rnn_backward(da, rnn_forward(x, a0, parameters)[2])
+    gradients = backward(da, rnn_forward(x, a0, parameters)[2])
     inputs = {"x": x, "a0": a0, **parameters}
     output = partial(_rnn_output, T_x=da.shape[2])
     return gradient_errors(output, inputs, da, gradients, h)
 
 
-def check_lstm_cell_backward(xt, a_prev, c_prev, parameters, da_next, dc_next, h=1e-5):
+def check_lstm_cell_backward(xt, a_prev, c_prev, parameters, da_next, dc_next, h=1e-5,
+                             backward=lstm_cell_backward):
     """Relative error of every gradient of :func:`~rnnbook.lstm_cell_backward`.
 
     Parameters
@@ -293,6 +301,9 @@ def check_lstm_cell_backward(xt, a_prev, c_prev, parameters, da_next, dc_next, h
         Upstream gradients of the hidden and the cell state.
     h : float, optional
         Finite-difference step.
+    backward : callable, optional
+        The backward pass to check, called like :func:`~rnnbook.lstm_cell_backward`
+        (default: that function).
 
     Returns
     -------
@@ -308,13 +319,13 @@ def check_lstm_cell_backward(xt, a_prev, c_prev, parameters, da_next, dc_next, h
     True
     """
     cache = lstm_cell_forward(xt, a_prev, c_prev, parameters)[3]
-    gradients = lstm_cell_backward(da_next, dc_next, cache)
+    gradients = backward(da_next, dc_next, cache)
     inputs = {"xt": xt, "a_prev": a_prev, "c_prev": c_prev, **parameters}
     dout = np.concatenate([da_next, dc_next])  # (2 n_a, m), matches _lstm_cell_output
     return gradient_errors(_lstm_cell_output, inputs, dout, gradients, h)
 
 
-def check_lstm_backward(x, a0, parameters, da, h=1e-5):
+def check_lstm_backward(x, a0, parameters, da, h=1e-5, backward=lstm_backward):
     """Relative error of every gradient of :func:`~rnnbook.lstm_backward`.
 
     Parameters
@@ -327,6 +338,9 @@ def check_lstm_backward(x, a0, parameters, da, h=1e-5):
         Upstream gradient of the hidden states.
     h : float, optional
         Finite-difference step.
+    backward : callable, optional
+        The backward pass to check, called like :func:`~rnnbook.lstm_backward`
+        (default: that function).
 
     Returns
     -------
@@ -341,13 +355,14 @@ def check_lstm_backward(x, a0, parameters, da, h=1e-5):
     >>> max(errors.values()) < 1e-7
     True
     """
-    gradients = lstm_backward(da, lstm_forward(x, a0, parameters)[3])
+    gradients = backward(da, lstm_forward(x, a0, parameters)[3])
     inputs = {"x": x, "a0": a0, **parameters}
     output = partial(_lstm_output, T_x=da.shape[2])
     return gradient_errors(output, inputs, da, gradients, h)
 
 
-def check_gru_cell_backward(xt, a_prev, parameters, da_next, h=1e-5):
+def check_gru_cell_backward(xt, a_prev, parameters, da_next, h=1e-5,
+                            backward=gru_cell_backward):
     """Relative error of every gradient of :func:`~rnnbook.gru_cell_backward`.
 
     Parameters
@@ -360,6 +375,9 @@ def check_gru_cell_backward(xt, a_prev, parameters, da_next, h=1e-5):
         Upstream gradient.
     h : float, optional
         Finite-difference step.
+    backward : callable, optional
+        The backward pass to check, called like :func:`~rnnbook.gru_cell_backward`
+        (default: that function).
 
     Returns
     -------
@@ -380,12 +398,12 @@ def check_gru_cell_backward(xt, a_prev, parameters, da_next, h=1e-5):
     >>> max(errors.values()) < 1e-7
     True
     """
-    gradients = gru_cell_backward(da_next, gru_cell_forward(xt, a_prev, parameters)[2])
+    gradients = backward(da_next, gru_cell_forward(xt, a_prev, parameters)[2])
     inputs = {"xt": xt, "a_prev": a_prev, **parameters}
     return gradient_errors(_gru_cell_output, inputs, da_next, gradients, h)
 
 
-def check_gru_backward(x, a0, parameters, da, h=1e-5):
+def check_gru_backward(x, a0, parameters, da, h=1e-5, backward=gru_backward):
     """Relative error of every gradient of :func:`~rnnbook.gru_backward`.
 
     Parameters
@@ -398,6 +416,9 @@ def check_gru_backward(x, a0, parameters, da, h=1e-5):
         Upstream gradient of the hidden states.
     h : float, optional
         Finite-difference step.
+    backward : callable, optional
+        The backward pass to check, called like :func:`~rnnbook.gru_backward`
+        (default: that function).
 
     Returns
     -------
@@ -418,7 +439,7 @@ def check_gru_backward(x, a0, parameters, da, h=1e-5):
     >>> max(errors.values()) < 1e-7
     True
     """
-    gradients = gru_backward(da, gru_forward(x, a0, parameters)[2])
+    gradients = backward(da, gru_forward(x, a0, parameters)[2])
     inputs = {"x": x, "a0": a0, **parameters}
     output = partial(_gru_output, T_x=da.shape[2])
     return gradient_errors(output, inputs, da, gradients, h)

@@ -1,4 +1,8 @@
-"""Builders shared by the tests: random problems for every model and implementation."""
+"""Builders shared by the tests: every model and implementation, and random problems.
+
+The random problems and their shapes are :mod:`rnnbook.problems`, which the grader of
+learners' functions (:func:`rnnbook.check`) uses too.
+"""
 
 import numpy as np
 
@@ -6,19 +10,13 @@ import rnnbook
 from rnnbook import fused
 from rnnbook.model import MODELS
 from rnnbook.parameters import parameter_shapes
+from rnnbook.problems import SHAPES, random_problem
+
+__all__ = ["KINDS", "IMPLEMENTATIONS", "SHAPES", "SHAPE_IDS", "random_problem",
+           "random_parameters", "sequence_functions", "assert_same_dicts"]
 
 KINDS = tuple(MODELS)  # every model the package has
 IMPLEMENTATIONS = {"teaching": rnnbook, "fused": fused}
-
-# (n_x, n_a, n_y, m, T_x): m = 1, T_x = 1, n_x != n_a, n_y above and below n_a.
-SHAPES = [
-    (3, 5, 2, 4, 3),
-    (1, 1, 1, 1, 1),
-    (4, 2, 3, 1, 5),
-    (2, 6, 4, 3, 1),
-    (5, 3, 2, 2, 4),
-    (6, 4, 5, 3, 2),
-]
 SHAPE_IDS = ["n_x={}_n_a={}_n_y={}_m={}_T={}".format(*s) for s in SHAPES]
 
 
@@ -32,21 +30,6 @@ def random_parameters(kind, n_x, n_a, n_y, rng, dtype=np.float64, scale=0.7):
     """Random parameters, biases included, scaled to keep tanh and sigmoid unsaturated."""
     return {key: (scale * rng.standard_normal(shape)).astype(dtype)
             for key, (_, shape) in parameter_shapes(kind, n_x, n_a, n_y).items()}
-
-
-def random_problem(kind, n_x, n_a, n_y, m, T_x, seed=0, dtype=np.float64):
-    """Inputs, parameters, upstream gradients and targets for one random case."""
-    rng = np.random.default_rng(seed)
-    draw = lambda *shape: rng.standard_normal(shape).astype(dtype)  # noqa: E731
-    return {
-        "x": draw(n_x, m, T_x),
-        "a0": draw(n_a, m),
-        "c0": draw(n_a, m),
-        "parameters": random_parameters(kind, n_x, n_a, n_y, rng, dtype),
-        "da": draw(n_a, m, T_x),
-        "dc": draw(n_a, m),
-        "targets": rng.integers(0, n_y, size=(m, T_x)),
-    }
 
 
 def assert_same_dicts(before, after):

@@ -94,6 +94,15 @@ def test_pages_load_assets_from_the_site_only(built_book):
     assert (built_book.site / "_static" / "mathjax" / "tex-chtml.js").is_file()
 
 
+def test_every_known_mistake_links_to_a_section_of_the_book(built_book):
+    from rnnbook.grader import MISTAKES
+
+    for mistake in MISTAKES.values():
+        page, anchor = mistake.target.split("#")
+        html = built_book.page(page.removesuffix(".html")).read_text(encoding="utf-8")
+        assert f'id="{anchor}"' in html, mistake.target
+
+
 INDEX = """
 (home)=
 # Home

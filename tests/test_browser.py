@@ -74,6 +74,7 @@ CONTRAST = """() => {
     inline_code: "article code.literal", code: ".cell_input pre, div.highlight pre",
     code_tokens: "div.highlight pre span", outputs: ".cell_output pre",
     navigation: "nav.bd-docs-nav a",
+    grader_reports: ".rnnbook-report td, .rnnbook-report th, .rnnbook-report a",
   };
   const result = {};
   for (const [kind, selector] of Object.entries(kinds)) {
@@ -267,10 +268,12 @@ def test_text_is_readable_in_light_and_dark_mode(site_url, browser, mode):
     visitor = Visitor(browser, site_url, mode=mode)
     # What the theme's switcher stores; a first visit follows the system (color_scheme).
     visitor.context.add_init_script(f"localStorage.setItem('mode', '{mode}')")
-    for path in ["docs/index.html", "docs/rnn_cell.html"]:
+    for path in ["docs/index.html", "docs/rnn_cell.html", "docs/do_it_yourself.html"]:
         page, problems = visitor.open(path)
         assert page.evaluate("document.documentElement.dataset.theme") == mode
         ratios = page.evaluate(CONTRAST)
+        if path == "docs/do_it_yourself.html":
+            assert "grader_reports" in ratios  # its reports were measured
         low = {kind: round(ratio, 2) for kind, ratio in ratios.items()
                if ratio < (3.0 if kind == "code_tokens" else 4.5)}
         assert not low, f"{path} in {mode} mode: contrast too low: {low}"

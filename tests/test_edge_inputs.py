@@ -30,17 +30,20 @@ from rnnbook import (
     fused,
     gates,
     gradcheck,
+    grader,
     gru,
     model,
     output,
     parameters,
+    problems,
     sampling,
     sequence,
     train,
 )
 
 MODULES = [activations, cell, sequence, backward, gates, gru, parameters, model, output,
-           sampling, train, charmodel, experiments, gradcheck, course, fused]
+           sampling, train, charmodel, experiments, gradcheck, course, fused, grader,
+           problems]
 
 
 class Row(NamedTuple):
@@ -557,6 +560,18 @@ row(course.run_case, "a function the course does not test", raises(ValueError, "
     lambda: course.run_case("gru"))
 row(course.compare, "a value that disagrees", returns(lambda r: not r.all_agree))(
     lambda: course.compare({"a": np.array([1.0, 2.0])}, [("a", (1,), 2.5)]))
+
+
+# --- grading a learner's function, and the random problems it tries -----------------
+
+row(grader.check, "a function the grader does not know", raises(ValueError, "name", "<lambda>"))(
+    lambda: grader.check(lambda x: x))
+row(grader.check, "a learner's function that crashes", returns(lambda r: not r.passed))(
+    lambda: grader.check(lambda *args: 1 / 0, name="rnn_cell_forward"))
+row(problems.random_problem, "a negative batch", raises(ValueError, "m", ">= 0", "-1"))(
+    lambda: problems.random_problem("rnn", 3, 5, 2, -1, 4))
+row(problems.random_problem, "an unknown kind", raises(ValueError, "kind", "'mlp'"))(
+    lambda: problems.random_problem("mlp", 3, 5, 2, 1, 4))
 
 
 # --- the tests themselves ------------------------------------------------------------------

@@ -85,7 +85,7 @@ def test_course_lstm_backward_case_with_fewer_gradient_steps():
 
 
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])
-@pytest.mark.parametrize("shape", SHAPES + LONG_SHAPES)
+@pytest.mark.parametrize("shape", [*SHAPES, *LONG_SHAPES])
 @pytest.mark.parametrize("kind", KINDS)
 def test_random_shapes(kind, shape, dtype):
     p = random_problem(kind, *shape, seed=sum(shape), dtype=dtype)
