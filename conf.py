@@ -37,8 +37,12 @@ extensions = [
     "sphinx_copybutton",
     "sphinx_design",
     "offline_mathjax",  # docs/_ext: MathJax served from the site, no CDN
-    "book_frame",  # docs/_ext: re-execution on package edits, .ipynb downloads
+    "package_dependencies",  # docs/_ext: chapters re-run when the package changes
+    "ipynb_downloads",  # docs/_ext: each chapter's executed notebook in the download menu
+    "ipc_kernels",  # docs/_ext: notebook kernels on Unix sockets, not TCP ports
+    "root_redirect",  # docs/_ext: the site's root forwards to the front page
     "api_links",  # docs/_ext: {explains} role, chapter <-> API links
+    "chapter_order",  # docs/_ext: no chapter runs a function a later chapter explains
     "themed_figures",  # docs/_ext: each *-light.svg figure shows its *-dark.svg twin in dark mode
     "code_include",  # docs/_ext: an included function shows its docstring's summary only
 ]
@@ -63,7 +67,7 @@ nb_merge_streams = True
 # text/markdown outputs (course comparison tables, tables with math) render as MyST,
 # which has tables; MyST-NB's default, CommonMark, shows them as raw pipes.
 nb_render_markdown_format = "myst"
-book_package_dirs = ["rnnbook"]  # book_frame: pages depend on these files
+book_package_dirs = ["rnnbook"]  # package_dependencies: pages depend on these files
 api_links_require_explained = True  # api_links: every documented function has a chapter
 
 # --- MyST ------------------------------------------------------------------

@@ -257,3 +257,55 @@ def test_a_function_no_chapter_explains_fails_the_build(small_book):
     result = book.build()
     assert result.returncode != 0
     assert "rnnbook.activations.softmax is explained in no chapter" in result.stderr
+
+
+RUNS_SIGMOID = """
+(runs)=
+# A chapter that runs the sigmoid
+
+```{code-cell} ipython3
+from rnnbook import sigmoid
+
+print(sigmoid(0.0))
+```
+"""
+
+EXPLAINS_SIGMOID = """
+(explains)=
+# A chapter that explains the sigmoid
+
+{explains}`rnnbook.sigmoid` squashes a number into (0, 1).
+"""
+
+
+def _two_chapters(small_book, first, second):
+    small_book.write("index", INDEX.replace("chapter\n", "first\nsecond\n"))
+    small_book.write("first", first)
+    small_book.write("second", second)
+    small_book.write("api", API)
+    return small_book
+
+
+def test_running_a_function_a_later_chapter_explains_fails_the_build(small_book):
+    book = _two_chapters(small_book, RUNS_SIGMOID, EXPLAINS_SIGMOID)
+    result = book.build()
+    assert result.returncode != 0
+    log = result.stdout + result.stderr
+    assert ("first.md: calls rnnbook.activations.sigmoid, which is explained only later, "
+            "in docs/second") in log
+
+
+def test_running_a_function_an_earlier_chapter_explains_builds(small_book):
+    book = _two_chapters(small_book, EXPLAINS_SIGMOID, RUNS_SIGMOID)
+    result = book.build()
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "chapter_order" not in result.stdout + result.stderr
+
+
+def test_running_a_function_no_chapter_explains_fails_the_build(small_book):
+    book = _two_chapters(small_book, RUNS_SIGMOID.replace("sigmoid", "softmax"),
+                         EXPLAINS_SIGMOID)
+    result = book.build()
+    assert result.returncode != 0
+    assert "calls rnnbook.activations.softmax, which is explained in no chapter" in (
+        result.stdout + result.stderr)
