@@ -31,6 +31,7 @@ from rnnbook import (
     gates,
     gradcheck,
     grader,
+    gru,
     model,
     output,
     parameters,
@@ -40,7 +41,7 @@ from rnnbook import (
     train,
 )
 
-MODULES = [activations, cell, sequence, backward, gates, parameters, model, output,
+MODULES = [activations, cell, sequence, backward, gates, gru, parameters, model, output,
            sampling, train, charmodel, experiments, gradcheck, course, fused, grader,
            problems]
 
@@ -229,6 +230,58 @@ _GATE_ARGUMENTS = {
     gates.update_gate_grad: 3, gates.forget_gate_grad: 3, gates.prev_cell_state_grad: 2,
 }
 for _gate, _count in _GATE_ARGUMENTS.items():
+    _names = list(inspect.signature(_gate).parameters)
+    row(_gate, "a last argument that only broadcasts", raises(
+        ValueError, _names[-1], "(n_a, m) = (5, 4)", f"as {_names[0]}", "(5, 1)"))(
+        lambda gate=_gate, count=_count: gate(*[np.ones((5, 4))] * (count - 1), np.ones((5, 1))))
+    row(_gate, "complex inputs", raises(TypeError, _names[0], "complex128"))(
+        lambda gate=_gate, count=_count: gate(*[np.ones((5, 4), dtype=complex)] * count))
+
+
+# --- the GRU's cell and gate derivatives ----------------------------------------------
+
+@row(gru.gru_cell_forward, "weights so large every gate saturates", returns(
+    lambda r: finite(*r[:2]) and np.all(np.abs(r[0]) <= np.abs(problem("gru")["a0"]).max(initial=1))))
+def _():
+    p = problem("gru")
+    big = {k: 1e3 * v for k, v in p["parameters"].items()}
+    return gru.gru_cell_forward(p["x"][:, :, 0], p["a0"], big)
+
+
+@row(gru.gru_cell_forward, "an empty batch", returns(lambda r: r[0].shape == (5, 0)))
+def _():
+    p = problem("gru")
+    return gru.gru_cell_forward(p["x"][:, :0, 0], p["a0"][:, :0], p["parameters"])
+
+
+@row(gru.gru_cell_backward, "complex da_next", raises(TypeError, "da_next", "complex128"))
+def _():
+    p = problem("gru")
+    cache = gru.gru_cell_forward(p["x"][:, :, 0], p["a0"], p["parameters"])[2]
+    return gru.gru_cell_backward(p["da"][:, :, 0] + 0j, cache)
+
+
+@row(gru.gru_cell_backward, "a plain tuple of lists", returns(lambda r: r["dbc"].shape == (5, 1)))
+def _():
+    p = problem("gru")
+    cache = gru.gru_cell_forward(p["x"][:, :, 0], p["a0"], p["parameters"])[2]
+    lists = {k: v.tolist() for k, v in cache.parameters.items()}
+    return gru.gru_cell_backward(p["da"][:, :, 0], (cache.a_next.tolist(), *cache[1:6], lists))
+
+
+@row(gru.gru_cell_backward, "a cache of the wrong cell", raises(
+    ValueError, "cache", "GRUCache of 7 fields", "length 4"))
+def _():
+    p = problem("rnn")
+    cache = cell.rnn_cell_forward(p["x"][:, :, 0], p["a0"], p["parameters"])[2]
+    return gru.gru_cell_backward(p["da"][:, :, 0], cache)
+
+
+_GRU_GATE_ARGUMENTS = {
+    gru.candidate_grad: 3, gru.update_gate_grad: 4, gru.reset_gate_grad: 3,
+    gru.prev_state_direct_grad: 4,
+}
+for _gate, _count in _GRU_GATE_ARGUMENTS.items():
     _names = list(inspect.signature(_gate).parameters)
     row(_gate, "a last argument that only broadcasts", raises(
         ValueError, _names[-1], "(n_a, m) = (5, 4)", f"as {_names[0]}", "(5, 1)"))(
@@ -482,6 +535,13 @@ for _check, _case in ((gradcheck.check_rnn_cell_backward, course.rnn_cell_backwa
     _upstream = "da_next" if "cell" in _check.__name__ else "da"
     row(_check, f"{_upstream} transposed", raises(ValueError, _upstream))(
         lambda check=_check, case=_case, name=_upstream: check(**{**case(), name: case()[name].T}))
+row(gradcheck.check_gru_cell_backward, "da_next transposed", raises(ValueError, "da_next"))(
+    lambda: gradcheck.check_gru_cell_backward(
+        problem("gru")["x"][:, :, 0], problem("gru")["a0"], problem("gru")["parameters"],
+        problem("gru")["da"][:, :, 0].T))
+row(gradcheck.check_gru_backward, "da of another batch", raises(ValueError, "da", "(5, 4, T_x)"))(
+    lambda: gradcheck.check_gru_backward(problem("gru")["x"], problem("gru")["a0"],
+                                         problem("gru")["parameters"], problem("gru")["da"][:, :2]))
 
 
 # --- the course's cases ------------------------------------------------------------------
