@@ -17,8 +17,7 @@ CELL_OUTPUT = 'class="cell_output'
 
 def executed_notebooks(book):
     """``{page: mtime_ns}`` of every executed notebook of the book copy."""
-    return {path.relative_to(book.executed).with_suffix("").as_posix(): path.stat().st_mtime_ns
-            for path in book.executed.rglob("*.ipynb")}
+    return book.executed_notebooks()
 
 
 def cell_outputs(html):
