@@ -27,19 +27,25 @@ PDF := rnnbook.pdf
 
 .PHONY: book test clean
 
-# The LaTeX build reads the doctrees the HTML build stored (same -d): it reads and
-# executes nothing again. The PDF is copied into the site, whose pages link to it.
 book: $(VENV)/.installed-docs $(TEX_TOOLS)
 	$(PY) -m sphinx $(SPHINXOPTS) -b html -d _build/doctrees . _build/html
-	$(PY) -m sphinx $(SPHINXOPTS) -b latex -d _build/doctrees . _build/latex
-	$(MAKE) -C _build/latex all-pdf LATEXMKOPTS="-silent -halt-on-error"
-	$(PY) docs/_ext/book_pdf.py _build/latex/$(PDF)
-	cp _build/latex/$(PDF) _build/html/$(PDF)
+	$(MAKE) --no-print-directory _build/html/$(PDF)
 	@echo
 	@echo "The book is in $(CURDIR)/_build/html (front page: docs/index.html);"
 	@echo "the whole book as one PDF: $(CURDIR)/_build/html/$(PDF)."
 	@echo "To read it offline: $(PY) -m http.server --directory _build/html 8000"
 	@echo "and open http://127.0.0.1:8000/ in a browser."
+
+# The PDF, from the doctrees the HTML build stored (same -d): the LaTeX build reads
+# and executes nothing again. Sphinx rewrites environment.pickle only when it read a
+# page, so an HTML build that changed nothing leaves the PDF as it is. The check fails
+# the build on an unresolved reference; the PDF is then copied into the site.
+_build/html/$(PDF): _build/doctrees/environment.pickle conf.py $(wildcard docs/_ext/*.py) \
+		docs/references.bib $(VENV)/.installed-docs
+	$(PY) -m sphinx $(SPHINXOPTS) -b latex -d _build/doctrees . _build/latex
+	$(MAKE) -C _build/latex all-pdf LATEXMKOPTS="-silent -halt-on-error"
+	$(PY) docs/_ext/book_pdf.py _build/latex/$(PDF)
+	cp _build/latex/$(PDF) $@
 
 test: $(VENV)/.installed-test $(VENV_NUMPY1)/.installed /usr/bin/chromium $(TEX_TOOLS)
 	$(PY) -m pytest

@@ -94,6 +94,7 @@ math_eqref_format = "({number})"
 
 # --- References (sphinxcontrib-bibtex) -------------------------------------------
 bibtex_bibfiles = ["docs/references.bib"]
+bibtex_default_style = "plain"  # entries sorted by author
 bibtex_reference_style = "author_year_round"  # {cite:p}: (Elman, 1990); {cite:t}: Elman (1990)
 
 
@@ -113,7 +114,6 @@ class AuthorYearRound(AuthorYearReferenceStyle):
 
 
 register_plugin("sphinxcontrib.bibtex.style.referencing", "author_year_round", AuthorYearRound)
-bibtex_default_style = "plain"
 
 # --- API reference (autodoc + napoleon for numpydoc docstrings) ----------------
 autodoc_member_order = "bysource"
@@ -168,7 +168,6 @@ latex_documents = [
 ]
 latex_toplevel_sectioning = "part"
 latex_domain_indices = False  # no Python module index: the API chapter is one
-latex_show_pagerefs = False
 # Figures, tables and equations numbered through the whole book, as on the site, so
 # "equation (21)" is the same equation in both.
 numfig_secnum_depth = 0

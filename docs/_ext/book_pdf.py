@@ -85,17 +85,20 @@ class BookParts(SphinxPostTransform):
         # (the title page has it); its sections are parts (latex_toplevel_sectioning).
         book = nodes.section("", nodes.title("", self.config.project))
         root.replace_self(book)
-        for number, (caption, docnames) in enumerate(root_toctrees(self.env)):
-            part = nodes.section("", nodes.title(caption, caption))
-            part["ids"].append(make_id(self.env, self.document, "part", caption))
-            if number == 0:
-                part += root  # the front page opens the first part
+        part, front = None, root
+        for caption, docnames in root_toctrees(self.env):
+            if caption or part is None:  # a toctree without a caption continues a part
+                part = nodes.section("", nodes.title(caption, caption))
+                part["ids"].append(make_id(self.env, self.document, "part", caption))
+                book += part
+            if front is not None:
+                part += front  # the front page opens the first part
+                front = None
             for docname in docnames:
                 if docname in files:
                     page = files[docname]
                     page.parent.remove(page)
                     part += page
-            book += part
 
     def move_bibliography(self, files):
         bibliography = next(iter(self.document.findall(thebibliography)), None)
