@@ -2,7 +2,7 @@
 
 ``make book`` builds the site, then the LaTeX sources of the book on the same
 doctrees (nothing is read or executed again), then ``rnnbook.pdf`` with XeLaTeX, and
-copies the PDF to the site's root (``book_pdf_name``).
+copies the PDF to the site's root, under the name of ``latex_documents``' first file.
 
 * In the HTML pages, a header button next to the theme's download menu (whose items
   are about the page itself) links to the PDF. It is added through the theme's
@@ -28,11 +28,15 @@ from pathlib import Path
 from docutils import nodes
 from sphinx import addnodes
 from sphinx.builders.latex.nodes import thebibliography
-from sphinx.locale import _
 from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util.nodes import make_id
 
 BUTTON_LABEL = "download-book-pdf-button"
+
+
+def pdf_name(config):
+    """``rnnbook.pdf`` for ``rnnbook.tex``: what XeLaTeX makes of the first LaTeX document."""
+    return Path(config.latex_documents[0][1]).with_suffix(".pdf").name
 
 
 def add_book_pdf_button(app, pagename, templatename, context, doctree):
@@ -42,9 +46,9 @@ def add_book_pdf_button(app, pagename, templatename, context, doctree):
         return
     button = {
         "type": "link",
-        "url": context["pathto"](app.config.book_pdf_name, 1),
+        "url": context["pathto"](pdf_name(app.config), 1),
         "text": "PDF",
-        "tooltip": _("Download the whole book (PDF)"),
+        "tooltip": "Download the whole book (PDF)",
         "icon": "fas fa-book",
         "label": BUTTON_LABEL,
     }
@@ -111,7 +115,6 @@ class BookParts(SphinxPostTransform):
 
 
 def setup(app):
-    app.add_config_value("book_pdf_name", "rnnbook.pdf", "html", types=[str])
     app.connect("html-page-context", add_book_pdf_button, priority=600)
     app.add_post_transform(BookParts)
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}
