@@ -179,7 +179,7 @@ def gru_forward(x, a0, parameters):
 # --- gate derivatives, one per equation ---------------------------------------------
 
 
-def candidate_grad(da_next, ut, cct):
+def gru_candidate_grad(da_next, ut, cct):
     r"""Gradient with respect to the candidate's pre-activation.
 
     Parameters
@@ -208,8 +208,8 @@ def candidate_grad(da_next, ut, cct):
     Examples
     --------
     >>> import numpy as np
-    >>> from rnnbook.gru import candidate_grad
-    >>> candidate_grad(np.ones((1, 1)), np.full((1, 1), 0.5), np.zeros((1, 1)))
+    >>> from rnnbook.gru import gru_candidate_grad
+    >>> gru_candidate_grad(np.ones((1, 1)), np.full((1, 1), 0.5), np.zeros((1, 1)))
     array([[0.5]])
     """
     arrays = dict(da_next=da_next, ut=ut, cct=cct)
@@ -217,7 +217,7 @@ def candidate_grad(da_next, ut, cct):
     return da_next * ut * (1 - cct**2)
 
 
-def update_gate_grad(da_next, a_prev, ut, cct):
+def gru_update_gate_grad(da_next, a_prev, ut, cct):
     r"""Gradient with respect to the update gate's pre-activation.
 
     Parameters
@@ -246,8 +246,8 @@ def update_gate_grad(da_next, a_prev, ut, cct):
     Examples
     --------
     >>> import numpy as np
-    >>> from rnnbook.gru import update_gate_grad
-    >>> update_gate_grad(np.ones((1, 1)), np.full((1, 1), 0.2), np.full((1, 1), 0.5),
+    >>> from rnnbook.gru import gru_update_gate_grad
+    >>> gru_update_gate_grad(np.ones((1, 1)), np.full((1, 1), 0.2), np.full((1, 1), 0.5),
     ...                  np.ones((1, 1)))  # 0.8 * 0.25  # doctest: +FLOAT_CMP
     array([[0.2]])
     """
@@ -256,7 +256,7 @@ def update_gate_grad(da_next, a_prev, ut, cct):
     return da_next * (cct - a_prev) * ut * (1 - ut)
 
 
-def reset_gate_grad(dra, a_prev, rt):
+def gru_reset_gate_grad(dra, a_prev, rt):
     r"""Gradient with respect to the reset gate's pre-activation.
 
     Parameters
@@ -283,15 +283,15 @@ def reset_gate_grad(dra, a_prev, rt):
     Examples
     --------
     >>> import numpy as np
-    >>> from rnnbook.gru import reset_gate_grad
-    >>> reset_gate_grad(np.ones((1, 1)), np.full((1, 1), 2.0), np.full((1, 1), 0.5))
+    >>> from rnnbook.gru import gru_reset_gate_grad
+    >>> gru_reset_gate_grad(np.ones((1, 1)), np.full((1, 1), 2.0), np.full((1, 1), 0.5))
     array([[0.5]])
     """
     dra, a_prev, rt = check_alike("(n_a, m)", dra=dra, a_prev=a_prev, rt=rt)
     return dra * a_prev * rt * (1 - rt)
 
 
-def prev_state_direct_grad(da_next, dra, ut, rt):
+def gru_prev_state_grad(da_next, dra, ut, rt):
     r"""Gradient reaching a_prev directly, not through the gates' weights.
 
     Parameters
@@ -324,8 +324,8 @@ def prev_state_direct_grad(da_next, dra, ut, rt):
     Examples
     --------
     >>> import numpy as np
-    >>> from rnnbook.gru import prev_state_direct_grad
-    >>> prev_state_direct_grad(np.ones((1, 1)), np.zeros((1, 1)),
+    >>> from rnnbook.gru import gru_prev_state_grad
+    >>> gru_prev_state_grad(np.ones((1, 1)), np.zeros((1, 1)),
     ...                        np.full((1, 1), 0.25), np.full((1, 1), 0.5))
     array([[0.75]])
     """
@@ -390,14 +390,14 @@ def gru_cell_backward(da_next, cache):
     c = _as_cache(GRUCache, cache, "gru")
     da_next = _upstream("da_next", da_next, c.a_next)
     p, n_a = c.parameters, c.a_next.shape[0]
-    dcct = candidate_grad(da_next, c.ut, c.cct)  # (n_a, m)
-    dut = update_gate_grad(da_next, c.a_prev, c.ut, c.cct)
+    dcct = gru_candidate_grad(da_next, c.ut, c.cct)  # (n_a, m)
+    dut = gru_update_gate_grad(da_next, c.a_prev, c.ut, c.cct)
     dzc = p["Wc"].T @ dcct  # (n_a + n_x, m): gradient of [rt * a_prev; xt]
-    drt = reset_gate_grad(dzc[:n_a], c.a_prev, c.rt)
+    drt = gru_reset_gate_grad(dzc[:n_a], c.a_prev, c.rt)
     dz = p["Wr"].T @ drt + p["Wu"].T @ dut  # (n_a + n_x, m): the gates' share
     z = np.concatenate([c.a_prev, c.xt])  # (n_a + n_x, m)
     zc = np.concatenate([c.rt * c.a_prev, c.xt])
-    direct = prev_state_direct_grad(da_next, dzc[:n_a], c.ut, c.rt)
+    direct = gru_prev_state_grad(da_next, dzc[:n_a], c.ut, c.rt)
     gradients = {"dxt": dz[n_a:] + dzc[n_a:], "da_prev": dz[:n_a] + direct}
     for g, dg, inputs in (("r", drt, z), ("u", dut, z), ("c", dcct, zc)):
         gradients["dW" + g] = dg @ inputs.T  # (n_a, n_a + n_x)

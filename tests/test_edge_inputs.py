@@ -278,8 +278,8 @@ def _():
 
 
 _GRU_GATE_ARGUMENTS = {
-    gru.candidate_grad: 3, gru.update_gate_grad: 4, gru.reset_gate_grad: 3,
-    gru.prev_state_direct_grad: 4,
+    gru.gru_candidate_grad: 3, gru.gru_update_gate_grad: 4, gru.gru_reset_gate_grad: 3,
+    gru.gru_prev_state_grad: 4,
 }
 for _gate, _count in _GRU_GATE_ARGUMENTS.items():
     _names = list(inspect.signature(_gate).parameters)

@@ -14,14 +14,14 @@ from rnnbook.activations import sigmoid
 from rnnbook.gradcheck import numerical_gradient, relative_error
 from rnnbook.gru import (
     GRUCache,
-    candidate_grad,
+    gru_candidate_grad,
     gru_backward,
     gru_cell_backward,
     gru_cell_forward,
     gru_forward,
-    prev_state_direct_grad,
-    reset_gate_grad,
-    update_gate_grad,
+    gru_prev_state_grad,
+    gru_reset_gate_grad,
+    gru_update_gate_grad,
 )
 
 TOLERANCE = 1e-8
@@ -41,7 +41,7 @@ def test_candidate_grad(n_a, m):
     da_next, s, a_prev, u_pre = _draws(n_a * m, n_a, m, 4)
     ut = sigmoid(u_pre)
     numeric = numerical_gradient(lambda s: ut * np.tanh(s) + (1 - ut) * a_prev, s, da_next)
-    assert relative_error(candidate_grad(da_next, ut, np.tanh(s)), numeric) < TOLERANCE
+    assert relative_error(gru_candidate_grad(da_next, ut, np.tanh(s)), numeric) < TOLERANCE
 
 
 @pytest.mark.parametrize("n_a, m", [(1, 1), (3, 4), (5, 2)])
@@ -51,7 +51,7 @@ def test_update_gate_grad(n_a, m):
     cct = np.tanh(c_pre)
     numeric = numerical_gradient(lambda s: sigmoid(s) * cct + (1 - sigmoid(s)) * a_prev,
                                  s, da_next)
-    analytic = update_gate_grad(da_next, a_prev, sigmoid(s), cct)
+    analytic = gru_update_gate_grad(da_next, a_prev, sigmoid(s), cct)
     assert relative_error(analytic, numeric) < TOLERANCE
 
 
@@ -60,7 +60,7 @@ def test_reset_gate_grad(n_a, m):
     """The reset state sigmoid(s) * a_prev, differentiated in s."""
     dra, s, a_prev = _draws(2 * n_a + m, n_a, m, 3)
     numeric = numerical_gradient(lambda s: sigmoid(s) * a_prev, s, dra)
-    assert relative_error(reset_gate_grad(dra, a_prev, sigmoid(s)), numeric) < TOLERANCE
+    assert relative_error(gru_reset_gate_grad(dra, a_prev, sigmoid(s)), numeric) < TOLERANCE
 
 
 @pytest.mark.parametrize("n_a, m", [(1, 1), (3, 4), (5, 2)])
@@ -74,7 +74,7 @@ def test_prev_state_direct_grad(n_a, m):
         return np.concatenate([ut * cct + (1 - ut) * a_prev, rt * a_prev])
 
     numeric = numerical_gradient(outputs, a_prev, np.concatenate([da_next, dra]))
-    analytic = prev_state_direct_grad(da_next, dra, ut, rt)
+    analytic = gru_prev_state_grad(da_next, dra, ut, rt)
     assert relative_error(analytic, numeric) < TOLERANCE
 
 
@@ -84,7 +84,7 @@ def test_gate_derivatives_detect_a_wrong_sign():
     cct = np.tanh(c_pre)
     numeric = numerical_gradient(lambda s: sigmoid(s) * cct + (1 - sigmoid(s)) * a_prev,
                                  s, da_next)
-    wrong = update_gate_grad(da_next, cct, sigmoid(s), a_prev)  # (a_prev - cct)
+    wrong = gru_update_gate_grad(da_next, cct, sigmoid(s), a_prev)  # (a_prev - cct)
     assert relative_error(wrong, numeric) > 0.5
 
 
