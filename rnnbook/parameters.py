@@ -314,10 +314,8 @@ def initialize_parameters(kind, n_x, n_a, n_y, rng, dtype=np.float64, forget_bia
     dtype = np.dtype(dtype)
     if dtype.kind != "f":
         raise TypeError(f"dtype: expected a floating dtype, got {dtype}")
-    sizes = {"n_x": n_x, "n_a": n_a, "n_y": n_y}
     parameters = {}
-    for p in _table(kind):
-        shape = (_number(p.rows, sizes), _number(p.columns, sizes))
+    for p, (_, shape) in zip(_table(kind), parameter_shapes(kind, n_x, n_a, n_y).values()):
         if p.columns != "1":
             parameters[p.key] = _glorot(rng, shape, dtype)
         else:
