@@ -5,6 +5,7 @@ of the course notebook "Building your Recurrent Neural Network - Step by Step".
 """
 
 from . import (
+    ablation,
     charmodel,
     course,
     experiments,
@@ -29,6 +30,7 @@ from .sequence import SequenceCache, lstm_forward, rnn_forward
 __version__ = "0.1.0"
 
 __all__ = [
+    "ablation",
     "charmodel",
     "course",
     "experiments",

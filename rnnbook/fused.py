@@ -30,7 +30,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from ._validate import as_array, check_like, float_dtype
+from ._validate import as_array, check_like, check_size, float_dtype
 from .parameters import check_sequence
 
 GATE_ORDER = "ofic"  #: stacking order: sigmoid gates o, f, i together; f, i, c together
@@ -90,7 +90,7 @@ def _input_projection(wx1, x1, out):
     k, (_, T_x, m) = wx1.shape[0], x1.shape
     if T_x == 0:
         return out
-    size, blocks = _blocks(T_x, k * m * out.itemsize)
+    size, blocks = step_blocks(T_x, k * m * out.itemsize)
     scratch = np.empty(k * size * m, dtype=out.dtype)
     for t0, t1 in blocks:
         columns = (t1 - t0) * m
@@ -139,41 +139,88 @@ def _check_gradient(da, caches, cache_type):
     return da
 
 
-BLOCK_BYTES = 2**21  #: backward buffers smaller than this are never split further
+BLOCK_BYTES = 2**21  #: buffers of a block of steps may grow to this many bytes
 
 
-def _blocks(T_x, step_bytes):
-    """Block length and step ranges (t0, t1), last block first, for work done per block.
+def step_blocks(T_x, step_bytes):
+    """How the fused functions split ``T_x`` steps into blocks, for work done per block.
 
-    A block's gate gradients are kept for its weight-gradient product (and a block's
-    input projection is one product), so blocks trade memory for fewer, larger
-    products: a block holds an eighth of the sequence, or more if that still fits in
-    BLOCK_BYTES (``step_bytes`` per step).
+    Parameters
+    ----------
+    T_x : int
+        Number of time steps.
+    step_bytes : int
+        Bytes of buffer one step needs (for example ``m`` times the rows of
+        :func:`backward_widths`, times the item size).
+
+    Returns
+    -------
+    size : int
+        Steps per block (the last block may have fewer).
+    blocks : list of (int, int)
+        The steps ``t0 <= t < t1`` of each block, last block first, the order in
+        which the backward pass runs through them.
+
+    Notes
+    -----
+    A block's gate gradients are kept for its weight-gradient product, and a
+    block's input projection is one product, so blocks trade memory for fewer,
+    wider products: a block holds an eighth of the sequence, or more steps if they
+    still fit in :data:`BLOCK_BYTES`. The blocks are then made equal, so that none
+    is tiny.
+
+    Examples
+    --------
+    >>> from rnnbook.fused import step_blocks
+    >>> step_blocks(10, 1000)  # small steps: one block holds them all
+    (10, [(0, 10)])
+    >>> step_blocks(100, 2**20)[0]  # 1 MiB per step: an eighth of the sequence
+    13
     """
+    T_x, step_bytes = check_size("T_x", T_x), check_size("step_bytes", step_bytes)
     count = -(-T_x // max(-(-T_x // 8), BLOCK_BYTES // max(step_bytes, 1), 1))
-    size = -(-T_x // count)  # equal blocks, so that none is tiny
-    return size, [(t0, min(t0 + size, T_x)) for t0 in reversed(range(0, T_x, size))]
+    size = -(-T_x // max(count, 1))  # equal blocks, so that none is tiny
+    return size, [(t0, min(t0 + size, T_x)) for t0 in reversed(range(0, T_x, max(size, 1)))]
 
 
-def _backward_widths(kind, n_a, n_x):
-    """Rows per example of one step's backward buffers, ``kind`` "rnn", "lstm" or "gru".
+def backward_widths(kind, n_a, n_x):
+    """Rows per example of the backward pass's three buffers, per step of a block.
 
-    First the gradients at the pre-activations (dz or dG), then room for them as
-    columns (``_rows_by_step``), then a buffer shared in turn by what the loop needs
-    (the block of da; for the LSTM also q) and what comes after it (the hidden states
-    as columns, then dx). For the RNN the block of da and the copy of dz take turns in
-    the second buffer.
+    Parameters
+    ----------
+    kind : {"rnn", "lstm", "gru"}
+        The model.
+    n_a, n_x : int
+        Hidden units and input features.
+
+    Returns
+    -------
+    widths : tuple of int
+        First the gradients at the pre-activations (dz for the RNN, the stacked dG
+        for the LSTM and the GRU); then room for them as columns, for the weight-gradient
+        products; then one buffer shared in turn by what the loop needs (the block
+        of ``da``; for the LSTM also the factor q that carries da into dc) and what
+        comes after it (the hidden states as columns, then dx).
+
+    Examples
+    --------
+    >>> from rnnbook.fused import backward_widths
+    >>> backward_widths("lstm", n_a=64, n_x=32)  # 4 n_a, 4 n_a, max(2 n_a, n_x + 1)
+    (256, 256, 128)
     """
+    n_a, n_x = check_size("n_a", n_a), check_size("n_x", n_x)
     if kind == "rnn":
         return n_a, n_a, max(n_a, n_x + 1)
+    if kind == "lstm":
+        return 4 * n_a, 4 * n_a, max(2 * n_a, n_x + 1)
     if kind == "gru":
         return 3 * n_a, 3 * n_a, max(n_a, n_x + 1)
-    return 4 * n_a, 4 * n_a, max(2 * n_a, n_x + 1)
+    raise ValueError(f"kind: expected 'rnn', 'lstm' or 'gru', got {kind!r}")
 
 
 def _backward_buffers(T_x, m, widths, dtype):
     """The block length, the blocks, and one flat buffer per width, room for a block."""
-    size, blocks = _blocks(T_x, m * sum(widths) * np.dtype(dtype).itemsize)
+    size, blocks = step_blocks(T_x, m * sum(widths) * np.dtype(dtype).itemsize)
     return size, blocks, [np.empty(size * width * m, dtype=dtype) for width in widths]
 
 
@@ -349,7 +396,7 @@ def rnn_backward(da, caches):
     waa_t, wx_t = w[:, :n_a].T, w[:, n_a:-1].T  # transposed views: no copies
     dw, dx = np.zeros_like(w), np.empty((n_x, m, T_x), dtype=dtype)
     da_next = np.zeros((n_a, m), dtype=dtype)  # gradient reaching a<t> through step t+1
-    widths = _backward_widths("rnn", n_a, n_x)
+    widths = backward_widths("rnn", n_a, n_x)
     size, blocks, (dz, da_buffer, rows_buffer) = _backward_buffers(T_x, m, widths, dtype)
     dz = dz.reshape(size, n_a, m)
     buffers = (da_buffer, rows_buffer)  # da_buffer is free again once a block's loop ends
@@ -638,7 +685,7 @@ def lstm_backward(da, caches):
     # q and the block of da are needed only inside a block's loop; after it, the
     # same memory holds the block's hidden states as columns, then its dx
     size, blocks, (dg, dg_rows, shared) = _backward_buffers(
-        T_x, m, _backward_widths("lstm", n_a, n_x), dtype)
+        T_x, m, backward_widths("lstm", n_a, n_x), dtype)
     dg = dg.reshape(size, k, m)
     q = shared[: size * n_a * m].reshape(size, n_a, m)
     da_buffer = shared[size * n_a * m :]
@@ -868,7 +915,7 @@ def gru_backward(da, caches):
     # the block of da is needed only inside a block's loop; after it, the same memory
     # holds the block's hidden states as columns, then its dx
     size, blocks, (dg, dg_rows, shared) = _backward_buffers(
-        T_x, m, _backward_widths("gru", n_a, n_x), dtype)
+        T_x, m, backward_widths("gru", n_a, n_x), dtype)
     dg = dg.reshape(size, k, m)
     for t0, t1 in blocks:
         da_block = _time_major(da, t0, t1, shared)

@@ -13,6 +13,7 @@ function fails it until a row tries it.
 import inspect
 import math
 import re
+from types import SimpleNamespace
 from typing import NamedTuple
 
 import numpy as np
@@ -21,6 +22,7 @@ from helpers import KINDS, random_parameters, random_problem
 
 import rnnbook
 from rnnbook import (
+    ablation,
     activations,
     backward,
     cell,
@@ -42,8 +44,8 @@ from rnnbook import (
 )
 
 MODULES = [activations, cell, sequence, backward, gates, gru, parameters, model, output,
-           sampling, train, charmodel, experiments, gradcheck, course, fused, grader,
-           problems]
+           sampling, train, charmodel, experiments, gradcheck, course, fused, ablation,
+           grader, problems]
 
 
 class Row(NamedTuple):
@@ -141,49 +143,52 @@ def _():
     return cell.lstm_cell_forward(p["x"][:, :, 0], p["a0"], p["c0"], big)
 
 
-for _implementation in (rnnbook, fused):
-    for _kind in (k for k in KINDS if hasattr(_implementation, f"{k}_forward")):
-        _forward = getattr(_implementation, f"{_kind}_forward")
-        _backward = getattr(_implementation, f"{_kind}_backward")
-        _tag = f"{_implementation.__name__} {_kind}"
+# The teaching and fused sequence functions of every model, and the LSTM variants of
+# rnnbook.ablation: (tag, model, forward, backward, module whose forward makes the cache).
+_SEQUENCES = [(f"{implementation.__name__} {kind}", kind,
+               getattr(implementation, f"{kind}_forward"),
+               getattr(implementation, f"{kind}_backward"), implementation)
+              for implementation in (rnnbook, fused) for kind in KINDS]
+_SEQUENCES += [(f"ablation {v.name}", "lstm", v.forward, v.backward,
+                SimpleNamespace(lstm_forward=v.forward)) for v in ablation.VARIANTS[1:-1]]
+for _tag, _kind, _forward, _backward, _implementation in _SEQUENCES:
+    @row(_forward, f"{_tag}: an empty batch", returns(
+        lambda r: r[0].shape == (5, 0, 6) and r[1].shape == (2, 0, 6)))
+    def _(forward=_forward, kind=_kind):
+        p = problem(kind)
+        return forward(p["x"][:, :0], p["a0"][:, :0], p["parameters"])
 
-        @row(_forward, f"{_tag}: an empty batch", returns(
-            lambda r: r[0].shape == (5, 0, 6) and r[1].shape == (2, 0, 6)))
-        def _(forward=_forward, kind=_kind):
-            p = problem(kind)
-            return forward(p["x"][:, :0], p["a0"][:, :0], p["parameters"])
+    @row(_forward, f"{_tag}: no hidden unit", returns(lambda r: r[0].shape == (0, 4, 6)))
+    def _(forward=_forward, kind=_kind):
+        p = problem(kind, shape=(3, 0, 2, 4, 6))
+        return forward(p["x"], p["a0"], p["parameters"])
 
-        @row(_forward, f"{_tag}: no hidden unit", returns(lambda r: r[0].shape == (0, 4, 6)))
-        def _(forward=_forward, kind=_kind):
-            p = problem(kind, shape=(3, 0, 2, 4, 6))
-            return forward(p["x"], p["a0"], p["parameters"])
+    @row(_forward, f"{_tag}: complex inputs", raises(TypeError, "x", "real numbers"))
+    def _(forward=_forward, kind=_kind):
+        p = problem(kind)
+        return forward(p["x"].astype(complex), p["a0"], p["parameters"])
 
-        @row(_forward, f"{_tag}: complex inputs", raises(TypeError, "x", "real numbers"))
-        def _(forward=_forward, kind=_kind):
-            p = problem(kind)
-            return forward(p["x"].astype(complex), p["a0"], p["parameters"])
+    @row(_forward, f"{_tag}: saturating weights", returns(lambda r: finite(*r[:-1])))
+    def _(forward=_forward, kind=_kind):
+        p = problem(kind)
+        return forward(p["x"], p["a0"], {k: 1e3 * v for k, v in p["parameters"].items()})
 
-        @row(_forward, f"{_tag}: saturating weights", returns(lambda r: finite(*r[:-1])))
-        def _(forward=_forward, kind=_kind):
-            p = problem(kind)
-            return forward(p["x"], p["a0"], {k: 1e3 * v for k, v in p["parameters"].items()})
+    @row(_backward, f"{_tag}: gradients of an empty batch", returns(
+        lambda r: r["dx"].shape == (3, 0, 6) and not any(g.any() for g in r.values())))
+    def _(forward=_forward, backward=_backward, kind=_kind):
+        p = problem(kind)
+        cache = forward(p["x"][:, :0], p["a0"][:, :0], p["parameters"])[-1]
+        return backward(p["da"][:, :0], cache)
 
-        @row(_backward, f"{_tag}: gradients of an empty batch", returns(
-            lambda r: r["dx"].shape == (3, 0, 6) and not any(g.any() for g in r.values())))
-        def _(forward=_forward, backward=_backward, kind=_kind):
-            p = problem(kind)
-            cache = forward(p["x"][:, :0], p["a0"][:, :0], p["parameters"])[-1]
-            return backward(p["da"][:, :0], cache)
+    @row(_backward, f"{_tag}: boolean da", raises(TypeError, "da", "real numbers", "bool"))
+    def _(implementation=_implementation, backward=_backward, kind=_kind):
+        p, c = caches(kind, implementation)
+        return backward(p["da"] > 0, c)
 
-        @row(_backward, f"{_tag}: boolean da", raises(TypeError, "da", "real numbers", "bool"))
-        def _(implementation=_implementation, backward=_backward, kind=_kind):
-            p, c = caches(kind, implementation)
-            return backward(p["da"] > 0, c)
-
-        @row(_backward, f"{_tag}: da with more steps", raises(ValueError, "da", "T_x <= 6"))
-        def _(implementation=_implementation, backward=_backward, kind=_kind):
-            p, c = caches(kind, implementation)
-            return backward(np.concatenate([p["da"], p["da"]], axis=2), c)
+    @row(_backward, f"{_tag}: da with more steps", raises(ValueError, "da", "T_x <= 6"))
+    def _(implementation=_implementation, backward=_backward, kind=_kind):
+        p, c = caches(kind, implementation)
+        return backward(np.concatenate([p["da"], p["da"]], axis=2), c)
 
 
 @row(backward.rnn_cell_backward, "complex da_next", raises(TypeError, "da_next", "complex128"))
@@ -221,6 +226,60 @@ row(backward.rnn_backward, "caches that are not the pair", raises(ValueError, "c
 row(backward.lstm_backward, "a teaching cache for the fused pass", raises(
     ValueError, "caches", "FusedLSTMCache"))(
     lambda: fused.lstm_backward(problem("lstm")["da"], caches("lstm")[1]))
+
+
+@row(ablation.stacked_backward, "a fused cache", raises(ValueError, "caches", "AblationCache"))
+def _():
+    p, c = caches("lstm", fused)
+    return ablation.stacked_backward(p["da"], c)
+
+
+@row(ablation.hoisted_backward, "a teaching cache", raises(ValueError, "caches", "SequenceCache"))
+def _():
+    p, c = caches("lstm")
+    return ablation.hoisted_backward(p["da"], c)
+
+
+# --- the ablation's measuring tools and the fused version's blocks ------------------
+
+row(ablation.make_problem, "an unknown size", raises(ValueError, "size", "'tiny'", "'huge'"))(
+    lambda: ablation.make_problem("lstm", "huge"))
+row(ablation.make_problem, "a size without T_x", raises(ValueError, "size", "'T_x'"))(
+    lambda: ablation.make_problem("lstm", {"n_x": 1, "n_a": 2, "m": 3}))
+row(ablation.make_problem, "a negative batch", raises(ValueError, "size['m']", ">= 0", "-1"))(
+    lambda: ablation.make_problem("rnn", {"n_x": 1, "n_a": 2, "m": -1, "T_x": 2}))
+row(ablation.make_problem, "an unknown model", raises(ValueError, "kind", "'mlp'"))(
+    lambda: ablation.make_problem("mlp", "tiny"))
+row(ablation.make_problem, "an empty batch", returns(lambda r: r["x"].shape == (3, 0, 4)))(
+    lambda: ablation.make_problem("lstm", {**ablation.SIZES["tiny"], "m": 0}))
+row(ablation.runner, "a forward that is not a function", raises(
+    TypeError, "forward, backward", "two functions", "str"))(
+    lambda: ablation.runner("lstm_forward", rnnbook.lstm_backward, problem("lstm")))
+row(ablation.runner, "a problem without da", raises(KeyError, "da"))(
+    lambda: ablation.runner(rnnbook.rnn_forward, rnnbook.rnn_backward,
+                            {k: v for k, v in problem().items() if k != "da"}))
+row(ablation.interleaved_times, "no repeat", raises(ValueError, "repeats", ">= 1", "0"))(
+    lambda: ablation.interleaved_times({"none": lambda: None}, 0))
+row(ablation.interleaved_times, "no runner", returns(lambda r: r == {}))(
+    lambda: ablation.interleaved_times({}, 2))
+row(ablation.largest_difference, "a result with fewer gradients", raises(
+    ValueError, "result", "['dx', 'dy']", "['dx']"))(
+    lambda: ablation.largest_difference(([], {"dx": np.ones(1)}),
+                                        ([], {"dx": np.ones(1), "dy": np.ones(1)})))
+row(ablation.largest_difference, "arrays of other shapes", raises(ValueError, "result", "(2,)", "(3,)"))(
+    lambda: ablation.largest_difference(([np.ones(3)], {}), ([np.ones(2)], {})))
+row(ablation.largest_difference, "all zero", returns(lambda r: r == 0.0))(
+    lambda: ablation.largest_difference(([np.zeros(2)], {}), ([np.zeros(2)], {})))
+row(fused.step_blocks, "no step", returns(lambda r: r == (0, [])))(
+    lambda: fused.step_blocks(0, 100))
+row(fused.step_blocks, "a float step count", raises(TypeError, "T_x", "integer", "2.5"))(
+    lambda: fused.step_blocks(2.5, 100))
+row(fused.step_blocks, "huge steps", returns(lambda r: r == (1, [(2, 3), (1, 2), (0, 1)])))(
+    lambda: fused.step_blocks(3, 2**40))
+row(fused.backward_widths, "an unknown model", raises(ValueError, "kind", "'mlp'"))(
+    lambda: fused.backward_widths("mlp", 4, 3))
+row(fused.backward_widths, "a negative n_a", raises(ValueError, "n_a", ">= 0", "-4"))(
+    lambda: fused.backward_widths("rnn", -4, 3))
 
 
 # --- the LSTM gate derivatives ----------------------------------------------------

@@ -4,8 +4,6 @@ Same values (to 1e-12 relative in float64, to float32 precision in float32), sam
 gradient dictionaries, same errors with the same messages, no input modified.
 """
 
-from pathlib import Path
-
 import numpy as np
 import pytest
 from helpers import SHAPES, random_problem
@@ -108,7 +106,7 @@ def test_backward_in_many_blocks_and_chunks(kind, steps, chunk, monkeypatch):
     monkeypatch.setattr(fused, "BLOCK_BYTES", 0)  # blocks of T_x / 8 = 5 steps
     # chunks of `chunk` LSTM steps; a GRU step is 3/4 the size: 1 and 4 steps
     monkeypatch.setattr(fused, "CHUNK_BYTES", chunk * m * 4 * n_a * 8)
-    assert len(fused._blocks(T_x, 1)[1]) == 8
+    assert len(fused.step_blocks(T_x, 1)[1]) == 8
     p = random_problem(kind, n_x, n_a, n_y, m, T_x, seed=steps)
     assert_same(kind, p["x"], p["a0"], p["parameters"], p["da"][:, :, :steps], 1e-12)
 
@@ -183,53 +181,6 @@ def test_the_lstm_starts_from_a_given_cell_state_like_the_teaching_version():
     grads = fused.lstm_backward(p["da"], fast[-1])
     ref_grads = rnnbook.lstm_backward(p["da"], reference[-1])
     assert all(relative_difference(grads[k], ref_grads[k]) <= 1e-12 for k in ref_grads)
-
-
-# --- the ablation variants (benchmarks/ablation.py) compute the same thing ---------
-
-
-@pytest.mark.parametrize("steps", [4, 2])
-def test_ablation_variants_equal_the_teaching_version(steps, monkeypatch):
-    monkeypatch.syspath_prepend(str(Path(__file__).resolve().parents[1] / "benchmarks"))
-    ablation = pytest.importorskip("ablation")
-    case = course.lstm_forward_case()  # (3, 10, 4)
-    da = np.random.default_rng(steps).standard_normal((5, 10, steps))
-    for name, _, module in ablation.VARIANTS:
-        *outputs, caches = module.lstm_forward(case["x"], case["a0"], case["parameters"])
-        *ref_outputs, ref_caches = rnnbook.lstm_forward(case["x"], case["a0"], case["parameters"])
-        grads, ref_grads = module.lstm_backward(da, caches), rnnbook.lstm_backward(da, ref_caches)
-        assert list(grads) == list(ref_grads), name
-        for fast, reference in [*zip(outputs, ref_outputs), *((grads[k], ref_grads[k]) for k in ref_grads)]:
-            assert relative_difference(fast, reference) <= 1e-12, name
-
-
-@pytest.mark.parametrize("model", ["rnn", "lstm"])
-def test_benchmark_products_runner_makes_the_fused_versions_products(model, monkeypatch):
-    """The benchmark's products-only floor multiplies arrays of the fused version's shapes."""
-    monkeypatch.syspath_prepend(str(Path(__file__).resolve().parents[1] / "benchmarks"))
-    cases = pytest.importorskip("cases")
-    problem = cases.make_problem(model, "small", np.float32)
-    n_x, n_a = cases.SIZES["small"]["n_x"], cases.SIZES["small"]["n_a"]
-    dw = cases.products_runner(model, problem)()
-    *_, caches = getattr(fused, model + "_forward")(problem["x"], problem["a0"],
-                                                    problem["parameters"])
-    assert dw.shape == caches.w.shape == (cases.GATES[model] * n_a, n_a + n_x + 1)
-    assert dw.dtype == np.float32
-
-
-def test_benchmark_targets_give_the_products_alone_floor(monkeypatch):
-    monkeypatch.syspath_prepend(str(Path(__file__).resolve().parents[1] / "benchmarks"))
-    targets = pytest.importorskip("targets")
-    result = {"model": "lstm", "size": "medium", "dtype": "float32", "threads": 1,
-              "ratios_wall": {"fused/teaching": 0.7, "fused/torch": 1.2, "products/torch": 0.9},
-              "ratios_cpu": {"fused/teaching": 0.7, "fused/torch": 1.1, "products/torch": 0.8},
-              "fused_fraction_of_gemm_wall": 0.5, "fused_fraction_of_gemm_cpu": 0.5,
-              "peak_memory_bytes": {"teaching": 2, "fused": 1}}
-    rows = {row["target"]: row for row in targets.evaluate([result])}
-    torch_row = rows["fused/torch <= 1.0"]
-    assert (torch_row["met_wall"], torch_row["floor_wall"], torch_row["floor_cpu"]) == (False, 0.9, 0.8)
-    assert rows["fused/teaching <= 0.8"]["floor_wall"] is None
-    assert "products alone  0.90" in targets.format_rows([torch_row])
 
 
 # --- validation: what only a fused cache can get wrong ---------------------------
