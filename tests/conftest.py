@@ -29,6 +29,9 @@ SPHINX_OPTIONS = ["-T", "-W", "--keep-going", "-j", str((os.cpu_count() or 1) + 
 LATEXMK_OPTIONS = "-silent -halt-on-error"
 PDF = "rnnbook.pdf"
 # Not part of the book's sources; some are big (.venv) or belong to a build.
+# Terminal colour codes: Sphinx colours its log when FORCE_COLOR is set (CI may set it),
+# which puts codes inside the lines the tests look for.
+ANSI_ESCAPE = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 NOT_COPIED = shutil.ignore_patterns(
     ".git", ".venv", "_build", "jupyter_execute", ".jupyter_cache", "__pycache__",
     ".pytest_cache", "*.egg-info", "tests",
@@ -100,6 +103,9 @@ class Book:
 def run(command):
     """Run a command; return the completed process, its output read from files.
 
+    Colour codes are removed from the output, so tests read the same text whether
+    or not the environment asks for colour.
+
     The output goes to files, not pipes, and the command runs in its own session,
     killed as a group when it ends: a notebook kernel orphaned by a failing cell
     would otherwise keep the pipes open and the test waiting on them.
@@ -114,7 +120,9 @@ def run(command):
                 os.killpg(process.pid, signal.SIGKILL)
         out.seek(0)
         err.seek(0)
-        return subprocess.CompletedProcess(command, returncode, out.read(), err.read())
+        return subprocess.CompletedProcess(command, returncode,
+                                           ANSI_ESCAPE.sub("", out.read()),
+                                           ANSI_ESCAPE.sub("", err.read()))
 
 
 def toctree_pages(index_text):
