@@ -36,6 +36,8 @@ extensions = [
     "sphinx.ext.mathjax",
     "sphinx_copybutton",
     "sphinx_design",
+    "sphinx_exercise",  # {exercise} and folded {solution-start}/{solution-end}
+    "sphinx_togglebutton",  # folds the solutions (":class: dropdown")
     "offline_mathjax",  # docs/_ext: MathJax served from the site, no CDN
     "package_dependencies",  # docs/_ext: chapters re-run when the package changes
     "ipynb_downloads",  # docs/_ext: each chapter's executed notebook in the download menu
