@@ -47,6 +47,7 @@ extensions = [
     "chapter_order",  # docs/_ext: no chapter runs a function a later chapter explains
     "themed_figures",  # docs/_ext: each *-light.svg figure shows its *-dark.svg twin in dark mode
     "code_include",  # docs/_ext: an included function shows its docstring's summary only
+    "workbooks",  # docs/_ext: each course chapter as a notebook to fill in; {your-turn}
 ]
 
 # --- Sources ----------------------------------------------------------------
@@ -71,6 +72,15 @@ nb_merge_streams = True
 nb_render_markdown_format = "myst"
 book_package_dirs = ["rnnbook"]  # package_dependencies: pages depend on these files
 api_links_require_explained = True  # api_links: every documented function has a chapter
+
+# --- Workbooks (docs/_ext/workbooks.py) ----------------------------------------
+workbook_functions = "rnnbook.grader.GRADABLE"  # a chapter may teach what check() grades
+workbook_check = "rnnbook.check"  # the grader the workbooks import
+workbook_guide = "do-it-yourself"  # the section that explains the grader's reports
+workbook_archive = "rnnbook-workbooks"  # _downloads/workbooks/rnnbook-workbooks.zip
+# Links from a workbook to the book's pages are relative to the workbook's place in the
+# site; set the address the book is served at to make them absolute.
+workbook_book_url = ""
 
 # --- MyST ------------------------------------------------------------------
 myst_enable_extensions = [

@@ -94,6 +94,58 @@ def test_pages_load_assets_from_the_site_only(built_book):
     assert (built_book.site / "_static" / "mathjax" / "tex-chtml.js").is_file()
 
 
+class _Folding(HTMLParser):
+    """Where each cell output and each solution of a page sits among its blocks."""
+
+    BLOCKS = ("div", "section", "details")
+
+    def __init__(self):
+        super().__init__()
+        self.open = []  # (tag, classes, id) of the blocks around the current position
+        self.exercises = []  # ids of the exercises seen so far
+        self.problems = []
+
+    def handle_starttag(self, tag, attrs):
+        if tag not in self.BLOCKS:
+            return
+        attrs = dict(attrs)
+        classes, ident = set((attrs.get("class") or "").split()), attrs.get("id")
+        in_exercises = any(block[2] == "exercises" for block in self.open)
+        folded = any({"solution", "dropdown"} <= block[1] for block in self.open)
+        if "exercise" in classes:
+            self.exercises.append(ident)
+        if "solution" in classes and "dropdown" not in classes:
+            self.problems.append(f"solution {ident} is not folded (:class: dropdown)")
+        if "solution" in classes and not self.exercises:
+            self.problems.append(f"solution {ident} comes before any exercise")
+        if "cell_output" in classes and in_exercises and not folded:
+            self.problems.append("an output under Exercises is not inside a folded "
+                                 "solution")
+        if "sd-dropdown" in classes and in_exercises:
+            self.problems.append("a {dropdown} under Exercises: fold a solution with "
+                                 "{solution-start} and :class: dropdown instead")
+        self.open.append((tag, classes, ident))
+
+    def handle_endtag(self, tag):
+        if tag in self.BLOCKS:
+            while self.open and self.open.pop()[0] != tag:
+                pass
+
+
+def test_every_solution_is_folded_with_its_words_code_and_output(built_book, chapters):
+    """Under a chapter's Exercises, what answers a question opens with one click."""
+    problems, solutions = {}, 0
+    for page in chapters:
+        html = built_book.page(page).read_text(encoding="utf-8")
+        parser = _Folding()
+        parser.feed(html)
+        solutions += html.count('class="solution dropdown')
+        if parser.problems:
+            problems[page] = sorted(set(parser.problems))
+    assert solutions > 30
+    assert not problems
+
+
 def test_every_known_mistake_links_to_a_section_of_the_book(built_book):
     from rnnbook.grader import MISTAKES
 

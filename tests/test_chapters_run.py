@@ -29,7 +29,7 @@ def shown_code(page):
     notebook = read_myst_markdown_notebook((DOCS / f"{page}.md").read_text(encoding="utf-8"),
                                            add_source_map=True)
     cells, lines = [], []
-    for cell, line in zip(notebook.cells, notebook.metadata["source_map"]):
+    for cell, line in zip(notebook.cells, notebook.metadata["source_map"], strict=True):
         if cell.cell_type == "code" and not NOT_SHOWN & set(cell.metadata.get("tags", [])):
             cells.append(nbformat.v4.new_code_cell(cell.source, metadata=cell.metadata))
             lines.append(line + 1)
