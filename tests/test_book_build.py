@@ -305,7 +305,7 @@ def test_a_reference_to_a_missing_api_entry_fails_the_build(small_book):
 def test_a_function_no_chapter_explains_fails_the_build(small_book):
     """With the real book's setting, a documented function needs a chapter."""
     book = small_book_with(small_book)
-    book.extra_options = ("-D", "api_links_require_explained=1")
+    book.extra_options = ("-D", "api_links_require_explained=1", "-D", "workbook_require_all=0")
     result = book.build()
     assert result.returncode != 0
     assert "rnnbook.activations.softmax is explained in no chapter" in result.stderr
@@ -361,3 +361,52 @@ def test_running_a_function_no_chapter_explains_fails_the_build(small_book):
     assert result.returncode != 0
     assert "calls rnnbook.activations.softmax, which is explained in no chapter" in (
         result.stdout + result.stderr)
+
+
+TEACHES = """
+(teaches)=
+# A chapter that teaches the RNN cell
+
+{explains}`rnnbook.rnn_cell_forward` computes equation {eq}`teaches-state`:
+
+```{math}
+:label: teaches-state
+a = \\tanh(W_{ax} x + W_{aa} a_{prev} + b_a)
+```
+
+```{literalinclude} ../rnnbook/cell.py
+:pyobject: rnn_cell_forward
+```
+
+```{code-cell} ipython3
+from rnnbook import rnn_cell_forward
+from rnnbook.course import rnn_cell_forward_case
+
+a_next, yt_pred, cache = rnn_cell_forward(**rnn_cell_forward_case())
+```
+
+```{code-cell} ipython3
+print("kept")
+```
+"""
+
+
+def test_a_chapter_that_teaches_a_graded_function_gets_a_workbook(small_book):
+    """Read from the chapter alone: no list of chapters to keep up to date."""
+    book = small_book_with(small_book, TEACHES)
+    result = book.build()
+    assert result.returncode != 0
+    assert "teaches rnn_cell_forward but has no {your-turn} box" in result.stderr
+
+    book.write("chapter", TEACHES + "\n```{your-turn}\n```\n")
+    book.build_ok()
+    html = (book.html / "docs" / "chapter.html").read_text(encoding="utf-8")
+    assert 'href="../_downloads/workbooks/chapter.ipynb"' in html
+    notebook = json.loads((book.html / "_downloads/workbooks/chapter.ipynb").read_text())
+    sources = ["".join(cell["source"]) for cell in notebook["cells"]]
+    assert sources[1] == "import numpy as np\n\nfrom rnnbook import check\nfrom rnnbook import softmax"
+    stub = sources.index("check(rnn_cell_forward)") - 1
+    assert sources[stub].startswith("def rnn_cell_forward(xt, a_prev, parameters):")
+    assert "\\tag{1}" in "".join(sources)
+    assert "a_next, yt_pred, cache" not in "".join(sources)  # it runs the stub: left out
+    assert 'print("kept")' in sources
