@@ -1,6 +1,6 @@
-# rnnbook: `make book` builds the book, `make test` runs every test.
-# Both set up what they need themselves: a .venv here, and for the browser tests
-# Debian's Chromium (apt-get; needs root, or sudo).
+# rnnbook: `make book` builds the book (site and PDF), `make test` runs every test.
+# Both set up what they need themselves: a .venv here, Debian's TeX packages for the
+# PDF, and for the browser tests Debian's Chromium (apt-get; needs root, or sudo).
 
 PYTHON ?= python3
 VENV := .venv
@@ -14,22 +14,47 @@ PY := $(VENV)/bin/python
 JOBS ?= $(shell echo $$(( $$(nproc) + 1 )))
 SPHINXOPTS ?= -T -W --keep-going -j $(JOBS)
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+# What the PDF needs from Debian (XeLaTeX, latexmk, xindy for the index, rsvg-convert
+# for the SVG figures, the fonts conf.py names, pdftotext to check the result), and
+# files that show it is there.
+TEX_PACKAGES := texlive-xetex texlive-latex-extra texlive-fonts-recommended tex-gyre \
+	latexmk xindy librsvg2-bin fonts-freefont-otf fonts-dejavu-core poppler-utils
+TEX_TOOLS := /usr/bin/xelatex /usr/bin/latexmk /usr/bin/xindy /usr/bin/rsvg-convert \
+	/usr/bin/pdftotext \
+	/usr/share/fonts/opentype/freefont/FreeSerif.otf \
+	/usr/share/fonts/truetype/dejavu/DejaVuSansMono.ttf
+# XeLaTeX makes it from rnnbook.tex, the file latex_documents (conf.py) names.
+PDF := rnnbook.pdf
 
 .PHONY: book test clean
 
-book: $(VENV)/.installed-docs
+book: $(VENV)/.installed-docs $(TEX_TOOLS)
 	$(PY) -m sphinx $(SPHINXOPTS) -b html -d _build/doctrees . _build/html
+	$(MAKE) --no-print-directory _build/html/$(PDF)
 	@echo
-	@echo "The book is in $(CURDIR)/_build/html (front page: docs/index.html)."
+	@echo "The book is in $(CURDIR)/_build/html (front page: docs/index.html);"
+	@echo "the whole book as one PDF: $(CURDIR)/_build/html/$(PDF)."
 	@echo "To read it offline: $(PY) -m http.server --directory _build/html 8000"
 	@echo "and open http://127.0.0.1:8000/ in a browser."
 
-test: $(VENV)/.installed-test $(VENV_NUMPY1)/.installed /usr/bin/chromium
+# The PDF, from the doctrees the HTML build stored (same -d): the LaTeX build reads
+# and executes nothing again. Sphinx rewrites environment.pickle only when it read a
+# page, so an HTML build that changed nothing leaves the PDF as it is. The check fails
+# the build on an unresolved reference; the PDF is then copied into the site.
+_build/html/$(PDF): _build/doctrees/environment.pickle conf.py $(wildcard docs/_ext/*.py) \
+		docs/references.bib $(VENV)/.installed-docs
+	$(PY) -m sphinx $(SPHINXOPTS) -b latex -d _build/doctrees . _build/latex
+	$(MAKE) -C _build/latex all-pdf LATEXMKOPTS="-silent -halt-on-error"
+	$(PY) docs/_ext/book_pdf.py _build/latex/$(PDF)
+	cp _build/latex/$(PDF) $@
+
+test: $(VENV)/.installed-test $(VENV_NUMPY1)/.installed /usr/bin/chromium $(TEX_TOOLS)
 	$(PY) -m pytest
 	@echo "The package and its doctests again, with numpy 1.26 (the oldest numpy supported):"
 	$(VENV_NUMPY1)/bin/python -m pytest rnnbook tests docs/*.md \
 		--ignore=tests/test_book_build.py --ignore=tests/test_browser.py \
-		--ignore=tests/test_workbooks.py --ignore=tests/test_chapters_run.py
+		--ignore=tests/test_pdf.py --ignore=tests/test_workbooks.py \
+		--ignore=tests/test_chapters_run.py
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -52,6 +77,12 @@ $(VENV)/.installed-test: pyproject.toml | $(PY)
 /usr/bin/chromium:
 	$(SUDO) apt-get update
 	$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y chromium
+
+# One apt-get for all of them (a grouped target: the recipe runs once).
+$(TEX_TOOLS) &:
+	$(SUDO) apt-get update
+	$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
+		$(TEX_PACKAGES)
 
 clean:
 	rm -rf _build

@@ -5,9 +5,14 @@ Build: ``make book`` or
 The chapters live in ``docs/``; the book's own Sphinx extensions in ``docs/_ext/``.
 """
 
+import dataclasses
 import os
 import sys
 from pathlib import Path
+
+from sphinxcontrib.bibtex.plugin import register_plugin
+from sphinxcontrib.bibtex.style.referencing import BracketStyle
+from sphinxcontrib.bibtex.style.referencing.author_year import AuthorYearReferenceStyle
 
 ROOT = Path(__file__).resolve().parent
 
@@ -47,6 +52,9 @@ extensions = [
     "chapter_order",  # docs/_ext: no chapter runs a function a later chapter explains
     "themed_figures",  # docs/_ext: each *-light.svg figure shows its *-dark.svg twin in dark mode
     "code_include",  # docs/_ext: an included function shows its docstring's summary only
+    "sphinxcontrib.bibtex",  # {cite:p} / {cite:t} roles and the References page
+    "sphinxcontrib.rsvgconverter",  # SVG -> PDF (vector) for the LaTeX build, via rsvg-convert
+    "book_pdf",  # docs/_ext: the whole-book PDF, linked from every page
     "workbooks",  # docs/_ext: each course chapter as a notebook to fill in; {your-turn}
 ]
 
@@ -73,6 +81,10 @@ nb_render_markdown_format = "myst"
 book_package_dirs = ["rnnbook"]  # package_dependencies: pages depend on these files
 api_links_require_explained = True  # api_links: every documented function has a chapter
 
+# The LaTeX builder takes no SVG by default; plots are SVG outputs, and the
+# converter turns them into PDF, so they stay vectors in the book's PDF.
+nb_mime_priority_overrides = [("latex", "image/svg+xml", 15)]
+
 # --- Workbooks (docs/_ext/workbooks.py) ----------------------------------------
 workbook_functions = "rnnbook.grader.GRADABLE"  # a chapter may teach what check() grades
 workbook_check = "rnnbook.check"  # the grader the workbooks import
@@ -95,6 +107,29 @@ myst_heading_anchors = 3
 numfig = True
 math_numfig = True
 math_eqref_format = "({number})"
+
+# --- References (sphinxcontrib-bibtex) -------------------------------------------
+bibtex_bibfiles = ["docs/references.bib"]
+bibtex_default_style = "plain"  # entries sorted by author
+bibtex_reference_style = "author_year_round"  # {cite:p}: (Elman, 1990); {cite:t}: Elman (1990)
+
+
+def _round_brackets():
+    return BracketStyle(left="(", right=")")
+
+
+@dataclasses.dataclass
+class AuthorYearRound(AuthorYearReferenceStyle):
+    """sphinxcontrib-bibtex's author-year citations, in round brackets, not square."""
+
+    bracket_parenthetical: BracketStyle = dataclasses.field(default_factory=_round_brackets)
+    bracket_textual: BracketStyle = dataclasses.field(default_factory=_round_brackets)
+    bracket_author: BracketStyle = dataclasses.field(default_factory=_round_brackets)
+    bracket_label: BracketStyle = dataclasses.field(default_factory=_round_brackets)
+    bracket_year: BracketStyle = dataclasses.field(default_factory=_round_brackets)
+
+
+register_plugin("sphinxcontrib.bibtex.style.referencing", "author_year_round", AuthorYearRound)
 
 # --- API reference (autodoc + napoleon for numpydoc docstrings) ----------------
 autodoc_member_order = "bysource"
@@ -137,4 +172,52 @@ html_theme_options = {
     "navigation_with_keys": False,
     # The sidebar has a search field already; this drops the header's duplicate.
     "navbar_persistent": [],
+}
+
+# --- PDF (LaTeX builder, XeLaTeX) -----------------------------------------------
+# `make book` runs this builder after the HTML one, on the same doctrees: nothing is
+# read or executed twice. docs/_ext/book_pdf.py turns the toctree captions into parts
+# and links every HTML page to the PDF.
+latex_engine = "xelatex"
+latex_documents = [
+    (root_doc, "rnnbook.tex", "Recurrent neural networks from scratch", author, "manual"),
+]
+latex_toplevel_sectioning = "part"
+latex_domain_indices = False  # no Python module index: the API chapter is one
+# Figures, tables and equations numbered through the whole book, as on the site, so
+# "equation (21)" is the same equation in both.
+numfig_secnum_depth = 0
+latex_elements = {
+    "papersize": "a4paper",
+    "pointsize": "10pt",
+    "extraclassoptions": "openany,oneside",  # read on a screen: no blank pages
+    "sphinxsetup": "hmargin={2cm,2cm}, vmargin={2.2cm,2.2cm}",
+    # DejaVu Sans Mono: legible at small sizes, and has every character the code and
+    # its outputs print (FreeMono's oblique lacks the return symbol the samples use).
+    "fontpkg": r"""
+\setmainfont{FreeSerif}[Extension=.otf, UprightFont=*, ItalicFont=*Italic,
+  BoldFont=*Bold, BoldItalicFont=*BoldItalic]
+\setsansfont{FreeSans}[Extension=.otf, UprightFont=*, ItalicFont=*Oblique,
+  BoldFont=*Bold, BoldItalicFont=*BoldOblique]
+\setmonofont{DejaVu Sans Mono}[Scale=0.8]
+""",
+    "preamble": r"""
+% The first toctree's caption ("Front matter") is not a name for the contents.
+\addto\captionsenglish{\renewcommand{\contentsname}{Contents}}
+% Parts and chapters in the table of contents; sections are in the PDF bookmarks.
+\setcounter{tocdepth}{0}
+% Tables squeeze no column below 75pt, so a short name in code ("a_next[4]") beside
+% long printed arrays keeps its width instead of running into the next column.
+\setlength{\tymin}{75pt}
+% The citations sit in the References chapter (docs/_ext/book_pdf.py), which is their
+% heading; they are cited by author and year, so their list shows no [n] labels.
+\makeatletter
+\renewenvironment{sphinxthebibliography}[1]
+  {\list{}{\setlength{\leftmargin}{1.5em}\setlength{\itemindent}{-\leftmargin}%
+           \setlength{\labelwidth}{0pt}\setlength{\labelsep}{0pt}%
+           \setlength{\itemsep}{0.4\baselineskip}\usecounter{enumiv}}%
+   \renewcommand{\@biblabel}[1]{}\sloppy\raggedright}
+  {\endlist}
+\makeatother
+""",
 }

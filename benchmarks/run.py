@@ -74,7 +74,8 @@ def summarise(times, flops, gemm_flops):
         median = {name: statistics.median(t[clock]) for name, t in times.items()}
         ratios = {f"{mine}/{other}": median[mine] / median[other]
                   for mine, other in (("fused", "teaching"), ("fused", "torch"),
-                                      ("products", "fused"), ("products", "torch"))
+                                      ("fused", "products"), ("products", "fused"),
+                                      ("products", "torch"))
                   if other in median}
         gemm_rate = gemm_flops / median.pop("gemm")
         rates = {name: flops / seconds for name, seconds in median.items()}

@@ -5,6 +5,7 @@ of the course notebook "Building your Recurrent Neural Network - Step by Step".
 """
 
 from . import (
+    ablation,
     charmodel,
     course,
     experiments,
@@ -12,6 +13,7 @@ from . import (
     gates,
     gradcheck,
     grader,
+    gru,
     model,
     output,
     parameters,
@@ -22,11 +24,13 @@ from .activations import sigmoid, softmax
 from .backward import lstm_backward, lstm_cell_backward, rnn_backward, rnn_cell_backward
 from .cell import LSTMCache, RNNCache, lstm_cell_forward, rnn_cell_forward
 from .grader import check
+from .gru import GRUCache, gru_backward, gru_cell_backward, gru_cell_forward, gru_forward
 from .sequence import SequenceCache, lstm_forward, rnn_forward
 
 __version__ = "0.1.0"
 
 __all__ = [
+    "ablation",
     "charmodel",
     "course",
     "experiments",
@@ -34,6 +38,7 @@ __all__ = [
     "gates",
     "gradcheck",
     "grader",
+    "gru",
     "model",
     "output",
     "parameters",
@@ -49,8 +54,13 @@ __all__ = [
     "rnn_backward",
     "lstm_cell_backward",
     "lstm_backward",
+    "gru_cell_forward",
+    "gru_forward",
+    "gru_cell_backward",
+    "gru_backward",
     "check",
     "RNNCache",
     "LSTMCache",
+    "GRUCache",
     "SequenceCache",
 ]

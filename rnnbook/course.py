@@ -498,8 +498,9 @@ def compare(outputs, entries, rtol=1e-8, atol=5e-9, reference="course notebook")
     ----------
     outputs : dict
         Outputs by printed name, e.g. from :func:`run_case`.
-    entries : list of (name, index, value)
-        Rows of ``EXPECTED``, ``CORRECTED`` or ``NOTEBOOK_WRONG``.
+    entries : list of tuple
+        Rows ``(name, index, value)`` of ``EXPECTED``, ``CORRECTED`` or
+        ``NOTEBOOK_WRONG``.
     rtol, atol : float, optional
         Agreement tolerance. The default ``atol`` is half a unit of the eighth
         decimal, the precision the notebook prints arrays with.

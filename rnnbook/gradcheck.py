@@ -13,6 +13,7 @@ from ._norms import euclidean_norm
 from ._validate import check_positive
 from .backward import lstm_backward, lstm_cell_backward, rnn_backward, rnn_cell_backward
 from .cell import lstm_cell_forward, rnn_cell_forward
+from .gru import gru_backward, gru_cell_backward, gru_cell_forward, gru_forward
 from .sequence import lstm_forward, rnn_forward
 
 
@@ -206,6 +207,14 @@ def _lstm_output(x, a0, T_x, **parameters):
     return lstm_forward(x, a0, parameters)[0][:, :, :T_x]
 
 
+def _gru_cell_output(xt, a_prev, **parameters):
+    return gru_cell_forward(xt, a_prev, parameters)[0]
+
+
+def _gru_output(x, a0, T_x, **parameters):
+    return gru_forward(x, a0, parameters)[0][:, :, :T_x]
+
+
 def check_rnn_cell_backward(xt, a_prev, parameters, da_next, h=1e-5,
                             backward=rnn_cell_backward):
     """Relative error of every gradient of :func:`~rnnbook.rnn_cell_backward`.
@@ -349,4 +358,88 @@ def check_lstm_backward(x, a0, parameters, da, h=1e-5, backward=lstm_backward):
     gradients = backward(da, lstm_forward(x, a0, parameters)[3])
     inputs = {"x": x, "a0": a0, **parameters}
     output = partial(_lstm_output, T_x=da.shape[2])
+    return gradient_errors(output, inputs, da, gradients, h)
+
+
+def check_gru_cell_backward(xt, a_prev, parameters, da_next, h=1e-5,
+                            backward=gru_cell_backward):
+    """Relative error of every gradient of :func:`~rnnbook.gru_cell_backward`.
+
+    Parameters
+    ----------
+    xt : ndarray, shape (n_x, m)
+    a_prev : ndarray, shape (n_a, m)
+    parameters : dict of ndarray
+        The GRU's parameters, as for :func:`~rnnbook.gru_cell_forward`.
+    da_next : ndarray, shape (n_a, m)
+        Upstream gradient.
+    h : float, optional
+        Finite-difference step.
+    backward : callable, optional
+        The backward pass to check, called like :func:`~rnnbook.gru_cell_backward`
+        (default: that function).
+
+    Returns
+    -------
+    dict of float
+        One entry per key of :func:`~rnnbook.gru_cell_backward`'s result.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from rnnbook.gradcheck import check_gru_cell_backward
+    >>> rng = np.random.default_rng(0)
+    >>> n_x, n_a, n_y, m = 3, 2, 2, 4
+    >>> parameters = {k: rng.standard_normal((n_a, n_a + n_x)) for k in ("Wr", "Wu", "Wc")}
+    >>> parameters.update({k: rng.standard_normal((n_a, 1)) for k in ("br", "bu", "bc")})
+    >>> parameters.update(Wy=rng.standard_normal((n_y, n_a)), by=np.zeros((n_y, 1)))
+    >>> errors = check_gru_cell_backward(rng.standard_normal((n_x, m)),
+    ...     rng.standard_normal((n_a, m)), parameters, rng.standard_normal((n_a, m)))
+    >>> max(errors.values()) < 1e-7
+    True
+    """
+    gradients = backward(da_next, gru_cell_forward(xt, a_prev, parameters)[2])
+    inputs = {"xt": xt, "a_prev": a_prev, **parameters}
+    return gradient_errors(_gru_cell_output, inputs, da_next, gradients, h)
+
+
+def check_gru_backward(x, a0, parameters, da, h=1e-5, backward=gru_backward):
+    """Relative error of every gradient of :func:`~rnnbook.gru_backward`.
+
+    Parameters
+    ----------
+    x : ndarray, shape (n_x, m, T_x)
+    a0 : ndarray, shape (n_a, m)
+    parameters : dict of ndarray
+        The GRU's parameters, as for :func:`~rnnbook.gru_forward`.
+    da : ndarray, shape (n_a, m, T) with T <= T_x
+        Upstream gradient of the hidden states.
+    h : float, optional
+        Finite-difference step.
+    backward : callable, optional
+        The backward pass to check, called like :func:`~rnnbook.gru_backward`
+        (default: that function).
+
+    Returns
+    -------
+    dict of float
+        One entry per key of :func:`~rnnbook.gru_backward`'s result.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from rnnbook.gradcheck import check_gru_backward
+    >>> rng = np.random.default_rng(0)
+    >>> n_x, n_a, n_y, m, T_x = 3, 2, 2, 4, 5
+    >>> parameters = {k: rng.standard_normal((n_a, n_a + n_x)) for k in ("Wr", "Wu", "Wc")}
+    >>> parameters.update({k: rng.standard_normal((n_a, 1)) for k in ("br", "bu", "bc")})
+    >>> parameters.update(Wy=rng.standard_normal((n_y, n_a)), by=np.zeros((n_y, 1)))
+    >>> errors = check_gru_backward(rng.standard_normal((n_x, m, T_x)),
+    ...     rng.standard_normal((n_a, m)), parameters, rng.standard_normal((n_a, m, 3)))
+    >>> max(errors.values()) < 1e-7
+    True
+    """
+    gradients = backward(da, gru_forward(x, a0, parameters)[2])
+    inputs = {"x": x, "a0": a0, **parameters}
+    output = partial(_gru_output, T_x=da.shape[2])
     return gradient_errors(output, inputs, da, gradients, h)

@@ -1,11 +1,13 @@
 r"""Grade a learner's version of a course function: :func:`check`.
 
-Write ``rnn_cell_forward`` (or any other function of the course, or one of the gate
-derivatives of :mod:`rnnbook.gates`) your own way, then call ``check(rnn_cell_forward)``.
-The function is recognised by its name and run on the course's test case and on a
-random problem of every shape in :data:`rnnbook.problems.SHAPES`. A backward function receives caches in
-the course's plain-tuple layout, built by the package's own forward pass, so a wrong
-forward pass never fails a right backward pass.
+Write ``rnn_cell_forward`` (or any other function of the course, one of the gate
+derivatives of :mod:`rnnbook.gates`, or a function of the GRU in :mod:`rnnbook.gru`)
+your own way, then call ``check(rnn_cell_forward)``. The function is recognised by its
+name and run on the course's test case (for the GRU, which the course does not test, a
+seeded case of the course's sizes) and on a random problem of every shape in
+:data:`rnnbook.problems.SHAPES`. A backward function receives caches in the course's
+plain-tuple layout, built by the package's own forward pass, so a wrong forward pass
+never fails a right backward pass.
 
 The answer is a :class:`Report`: one :class:`Row` per check, and the
 :class:`KnownMistake`\ s that the outputs reproduce exactly, each with a link to the
@@ -27,10 +29,11 @@ from typing import NamedTuple
 
 import numpy as np
 
-from . import course, gates, gradcheck
+from . import course, gates, gradcheck, gru
 from .activations import sigmoid, softmax
 from .backward import lstm_backward, lstm_cell_backward, rnn_backward, rnn_cell_backward
 from .cell import LSTMCache, lstm_cell_forward, rnn_cell_forward
+from .gru import gru_backward, gru_cell_backward, gru_cell_forward, gru_forward
 from .parameters import model_kind
 from .problems import SHAPES, random_problem
 from .sequence import lstm_forward, rnn_forward
@@ -151,6 +154,16 @@ def _fewer_steps_case(problem):
     return {**case, "da": case["da"][:, :, :steps]}
 
 
+def _book_case(kind, cell):
+    """The book's test case of a function the course does not test: the course's sizes.
+
+    A seeded random problem with n_x = 3, n_a = 5, n_y = 2, m = 10 and T_x = 4, in the
+    form of a cell's or a sequence's case.
+    """
+    problem = random_problem(kind, 3, 5, 2, 10, 4, seed=1)
+    return _cell_case(problem) if cell else _sequence_case(problem)
+
+
 def _gate_quantities(case):
     """Everything the gate derivatives read for one LSTM step, from a cell case.
 
@@ -164,6 +177,25 @@ def _gate_quantities(case):
     q.update({"z" + g: p["W" + g] @ stacked + p["b" + g] for g in "fico"})
     q["dc"] = gates.cell_state_grad(q["da_next"], q["dc_next"], q["c_next"], q["ot"])
     q["da_dc_next"] = np.concatenate([q["da_next"], q["dc_next"]])  # (2 n_a, m)
+    return q
+
+
+def _gru_quantities(case):
+    """Everything the GRU's gate derivatives read for one step, from a cell case.
+
+    The cache's fields, ``da_next``, the pre-activations ``zr``, ``zu``, ``zc``, the
+    gradient ``dra`` at the reset state, and the two upstream gradients stacked.
+    """
+    p = case["parameters"]
+    cache = gru_cell_forward(case["xt"], case["a_prev"], p)[2]
+    q = {**cache._asdict(), "da_next": case["da_next"]}
+    stacked = np.concatenate([q["a_prev"], q["xt"]])
+    reset = np.concatenate([q["rt"] * q["a_prev"], q["xt"]])
+    q.update(zr=p["Wr"] @ stacked + p["br"], zu=p["Wu"] @ stacked + p["bu"],
+             zc=p["Wc"] @ reset + p["bc"])
+    n_a = q["a_prev"].shape[0]
+    q["dra"] = (p["Wc"].T @ gru.gru_candidate_grad(q["da_next"], q["ut"], q["cct"]))[:n_a]
+    q["da_dra"] = np.concatenate([q["da_next"], q["dra"]])  # (2 n_a, m)
     return q
 
 
@@ -182,9 +214,9 @@ def _after_forward(forward, inputs, upstream):
     return arguments
 
 
-def _gate_arguments(keys):
+def _gate_arguments(keys, quantities=_gate_quantities):
     """The arguments of a gate derivative, from a cell case."""
-    return lambda case: tuple(_gate_quantities(case)[key] for key in keys)
+    return lambda case: tuple(quantities(case)[key] for key in keys)
 
 
 def _plain(value):
@@ -226,6 +258,27 @@ def _lstm_step(xt, a_prev, c_prev, parameters, *, x_first=False, candidate=np.ta
     a_next = ot * memory_out(c_next)
     state = {"a_next": a_next, "c_next": c_next}[shown]
     return a_next, c_next, prediction(p["Wy"] @ state + p["by"]), None
+
+
+def _gru_step(xt, a_prev, parameters, *, x_first=False, update="course", reset="before",
+              prediction=softmax):
+    """The GRU cell; its update gate can point the other way, its reset gate act late."""
+    p, n_a = parameters, a_prev.shape[0]
+
+    def stack(a):
+        return np.concatenate([xt, a] if x_first else [a, xt])
+
+    rt, ut = (sigmoid(p["W" + g] @ stack(a_prev) + p["b" + g]) for g in "ru")
+    if reset == "before":
+        cct = np.tanh(p["Wc"] @ stack(rt * a_prev) + p["bc"])
+    else:  # PyTorch's place: on the product of the old state with its weights
+        columns = slice(n_a, None) if x_first else slice(None, n_a)
+        inputs = slice(None, n_a) if x_first else slice(n_a, None)
+        Wa, Wx = p["Wc"][:, columns], p["Wc"][:, inputs]
+        cct = np.tanh(Wx @ xt + rt * (Wa @ a_prev) + p["bc"])
+    keep = ut if update == "reversed" else 1 - ut
+    a_next = (1 - keep) * cct + keep * a_prev
+    return a_next, prediction(p["Wy"] @ a_next + p["by"]), None
 
 
 def _unrolled(step, x, a0, parameters, *, carry=True):
@@ -472,6 +525,45 @@ _MISTAKE_TEXTS = {
         "leaves out the sigmoid's slope ft * (1 - ft): that is the gradient with respect "
         "to the gate, not to its pre-activation",
         "LSTM gate derivatives: the forget gate", "lstm_gates.html#equation-lstm-gates-df"),
+    "gru-update-reversed": (
+        "points the update gate the other way, a_next = (1 - ut) * cct + ut * a_prev: "
+        "that is PyTorch's convention, not the course's",
+        "The GRU: PyTorch's nn.GRU", "gru.html#equation-gru-torch"),
+    "gru-reset-after-product": (
+        "applies the reset gate to the product of the old state with its weights, "
+        "rt * (Wc_a a_prev), as PyTorch does, not to the old state before the product",
+        "The GRU: PyTorch's nn.GRU", "gru.html#equation-gru-torch"),
+    "gru-x-before-a": (
+        "stacks [x; a] instead of [a; x]: the first n_a columns of each weight act on a_prev",
+        "The GRU: inside one cell", "gru.html#equation-gru-stack"),
+    "gru-no-softmax": (
+        "returns the scores W_y a + b_y as the prediction: the softmax is missing",
+        "The GRU: inside one cell", "gru.html#equation-gru-prediction"),
+    "gru-a0-every-step": (
+        "starts every step from a0: the hidden state is not carried from step to step",
+        "The GRU: inside one cell", "gru.html#equation-gru-state"),
+    "gru-no-carry": (
+        "carries no gradient back through time: each step gets only da[:, :, t]",
+        "The GRU: through time", "gru.html#equation-gru-backward-da-next"),
+    "gru-assigned": (
+        "assigns the parameter gradients at each step instead of adding them up",
+        "The GRU: through time", "gru.html#equation-gru-backward-da-next"),
+    "gru-candidate-slope": (
+        "leaves out the tanh's slope 1 - cct**2: that is the gradient with respect to the "
+        "candidate, not to its pre-activation",
+        "The GRU's backward pass: the candidate", "gru.html#equation-gru-dcct"),
+    "gru-update-sign": (
+        "takes the update gate's derivative as a_prev - cct: the gate multiplies the "
+        "candidate, so it is cct - a_prev",
+        "The GRU's backward pass: the update gate", "gru.html#equation-gru-du"),
+    "gru-reset-slope": (
+        "leaves out the sigmoid's slope rt * (1 - rt): that is the gradient with respect "
+        "to the gate, not to its pre-activation",
+        "The GRU's backward pass: the reset gate", "gru.html#equation-gru-dr"),
+    "gru-prev-state-update": (
+        "passes da_next back through ut instead of 1 - ut: the old state is kept by the "
+        "part of the update gate that is closed",
+        "The GRU's backward pass: the previous hidden state", "gru.html#equation-gru-da-prev"),
 }
 
 # fmt: on
@@ -513,6 +605,23 @@ _GATE_MISTAKES = {
     "forget_gate_grad": {"forget-gate-slope": lambda dc, c_prev, ft: dc * c_prev},
     "prev_cell_state_grad": {},
 }
+_GRU_CELL_MISTAKES = {
+    "gru-update-reversed": partial(_gru_step, update="reversed"),
+    "gru-reset-after-product": partial(_gru_step, reset="after"),
+    "gru-x-before-a": partial(_gru_step, x_first=True),
+    "gru-no-softmax": partial(_gru_step, prediction=_scores),
+}
+_GRU_GATE_MISTAKES = {
+    "gru_candidate_grad": {
+        "gru-candidate-slope": lambda da_next, ut, cct: da_next * ut},
+    "gru_update_gate_grad": {
+        "gru-update-sign": lambda da_next, a_prev, ut, cct:
+            da_next * (a_prev - cct) * ut * (1 - ut)},
+    "gru_reset_gate_grad": {
+        "gru-reset-slope": lambda dra, a_prev, rt: dra * a_prev},
+    "gru_prev_state_grad": {
+        "gru-prev-state-update": lambda da_next, dra, ut, rt: da_next * ut + dra * rt},
+}
 _LSTM_CELL_BACKWARD_MISTAKES = {
     "gates-as-printed": partial(_lstm_step_back, gate_grads=_gate_grads_as_printed),
     "candidate-double-tanh": partial(_lstm_step_back, gate_grads=partial(
@@ -537,6 +646,18 @@ _GATES = {
                          lambda q, z: sigmoid(z) * q["c_prev"], "dc"),
     "prev_cell_state_grad": (("dc", "ft"), "dc_prev", "c_prev", lambda q, c: q["ft"] * c, "dc"),
 }
+_GRU_GATES = {
+    "gru_candidate_grad": (("da_next", "ut", "cct"), "dcct", "zc",
+                           lambda q, z: q["ut"] * np.tanh(z), "da_next"),
+    "gru_update_gate_grad": (("da_next", "a_prev", "ut", "cct"), "dut", "zu",
+                             lambda q, z: sigmoid(z) * q["cct"] + (1 - sigmoid(z)) * q["a_prev"],
+                             "da_next"),
+    "gru_reset_gate_grad": (("dra", "a_prev", "rt"), "drt", "zr",
+                            lambda q, z: sigmoid(z) * q["a_prev"], "dra"),
+    "gru_prev_state_grad": (("da_next", "dra", "ut", "rt"), "da_prev", "a_prev",
+                            lambda q, a: np.concatenate([(1 - q["ut"]) * a, q["rt"] * a]),
+                            "da_dra"),
+}
 # fmt: on
 
 
@@ -550,12 +671,12 @@ def _package_gradcheck(checker):
     return lambda case, learner: checker(*(case[n] for n in names), backward=learner)
 
 
-def _gate_gradcheck(name):
+def _gate_gradcheck(name, table=None, quantities=_gate_quantities):
     """Check a gate derivative against centred differences of the loss it differentiates."""
-    keys, result, point, loss, upstream = _GATES[name]
+    keys, result, point, loss, upstream = (table or _GATES)[name]
 
     def errors(case, learner):
-        q = _gate_quantities(case)
+        q = quantities(case)
         gradient = learner(*(q[key] for key in keys))[result]
         found = gradcheck.gradient_errors(
             lambda **value: loss(q, value[point]), {point: q[point]}, q[upstream],
@@ -581,6 +702,7 @@ class _Spec(NamedTuple):
     printed: list  # the course's printed values, corrected where wrong; or None
     gradients: object  # (case, learner) -> {gradient: relative error}; None for a forward
     mistakes: dict  # key of MISTAKES -> the function with that mistake built in
+    case_name: str = "course's test case"  # what the report calls ``case``
 
 
 def _gate_spec(name):
@@ -588,6 +710,17 @@ def _gate_spec(name):
     return _Spec("lstm", course.lstm_cell_backward_case, _cell_case, _gate_arguments(keys),
                  getattr(gates, name), (result,), None, _gate_gradcheck(name),
                  _GATE_MISTAKES[name])
+
+
+def _gru_gate_spec(name):
+    keys, result = _GRU_GATES[name][:2]
+    return _Spec("gru", partial(_book_case, "gru", True), _cell_case,
+                 _gate_arguments(keys, _gru_quantities), getattr(gru, name), (result,), None,
+                 _gate_gradcheck(name, _GRU_GATES, _gru_quantities),
+                 _GRU_GATE_MISTAKES[name], _BOOK_CASE)
+
+
+_BOOK_CASE = "book's test case"
 
 
 _RNN_CELL_INPUTS = ("xt", "a_prev", "parameters")
@@ -647,11 +780,33 @@ _SPECS = {
          **_through_time({key: _LSTM_CELL_BACKWARD_MISTAKES[key] for key in (
              "gates-as-printed", "candidate-double-tanh", "x-before-a-backward")})}),
     **{name: _gate_spec(name) for name in _GATES},
+    "gru_cell_forward": _Spec(
+        "gru", partial(_book_case, "gru", True), _cell_case, _inputs(*_RNN_CELL_INPUTS),
+        gru_cell_forward, ("a_next", "yt_pred", "cache"), None, None, _GRU_CELL_MISTAKES,
+        _BOOK_CASE),
+    "gru_forward": _Spec(
+        "gru", partial(_book_case, "gru", False), _sequence_case, _inputs(*_SEQUENCE_INPUTS),
+        gru_forward, ("a", "y", "caches"), None, None,
+        {**{key: partial(_unrolled, step) for key, step in _GRU_CELL_MISTAKES.items()},
+         "gru-a0-every-step": partial(_unrolled, _gru_step, carry=False)}, _BOOK_CASE),
+    "gru_cell_backward": _Spec(
+        "gru", partial(_book_case, "gru", True), _cell_case,
+        _after_forward(gru_cell_forward, _RNN_CELL_INPUTS, ("da_next",)), gru_cell_backward,
+        (), None, _package_gradcheck(gradcheck.check_gru_cell_backward),
+        {"bias-keepdims": _flat_bias(gru_cell_backward)}, _BOOK_CASE),
+    "gru_backward": _Spec(
+        "gru", partial(_book_case, "gru", False), _sequence_case,
+        _after_forward(gru_forward, _SEQUENCE_INPUTS, ("da",)), gru_backward, (), None,
+        _package_gradcheck(gradcheck.check_gru_backward),
+        {"gru-no-carry": partial(_bptt, step_back=gru_cell_backward, feed="own only"),
+         "gru-assigned": partial(_bptt, step_back=gru_cell_backward, totals=_assigned),
+         "bias-keepdims": _flat_bias(gru_backward)}, _BOOK_CASE),
+    **{name: _gru_gate_spec(name) for name in _GRU_GATES},
 }
 # fmt: on
 
-#: The names that :func:`check` grades, the course's eight functions and then the
-#: gate derivatives of :mod:`rnnbook.gates`.
+#: The names that :func:`check` grades: the course's eight functions, the gate
+#: derivatives of :mod:`rnnbook.gates`, then the GRU's functions of :mod:`rnnbook.gru`.
 GRADABLE = tuple(_SPECS)
 
 
@@ -922,15 +1077,18 @@ def _failed(check, outcome, label=""):
 
 def _course_row(spec, run):
     """The course's test case: the values it prints (corrected where wrong) and the shapes."""
-    check, got = "course's test case", run.outcome.outputs
+    check, got = spec.case_name, run.outcome.outputs
     if got is None:
         return _failed(check, run.outcome)
     wrong = _shapes_difference(run.expected, got)
     if spec.printed is None:  # the course prints nothing: rnnbook's values on its inputs
         wrong = wrong or _outputs_difference(run.expected, got)
+        where = ("the course's inputs (the course prints no values for it)"
+                 if spec.case_name == _Spec._field_defaults["case_name"]
+                 else "the book's inputs, at the course's sizes (the course has no test "
+                      "for it)")
         return Row(check, "failed", wrong) if wrong else Row(
-            check, "passed", "agrees with rnnbook on the course's inputs "
-                             "(the course prints no values for it)")
+            check, "passed", f"agrees with rnnbook on {where}")
     wrong = wrong or _printed_difference(got, spec.printed)
     if wrong:
         return Row(check, "failed", wrong)
@@ -1120,7 +1278,7 @@ def check(fn, name=None):
     if name not in _SPECS:
         raise ValueError(f"name: expected one of {', '.join(GRADABLE)}, got {name!r}")
     spec = _SPECS[name]
-    course_run = _run(fn, spec, "course's test case", spec.case())
+    course_run = _run(fn, spec, spec.case_name, spec.case())
     random_runs = [_run(fn, spec, label, case) for label, case in _random_cases(spec)]
     float32_run = _run(fn, spec, *next(_random_cases(spec, np.float32)))
     outcomes = [run.outcome for run in (course_run, *random_runs, float32_run)]

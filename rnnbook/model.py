@@ -19,6 +19,7 @@ import numpy as np
 from ._validate import as_array, check_like, check_size
 from .backward import lstm_backward, rnn_backward
 from .cell import lstm_cell_forward, rnn_cell_forward
+from .gru import gru_backward, gru_cell_forward, gru_forward
 from .output import cross_entropy, output_backward
 from .parameters import OUTPUT_BIAS, OUTPUT_WEIGHT, SHAPES, model_kind, sizes
 from .sequence import lstm_forward, rnn_forward
@@ -38,6 +39,7 @@ class Model(NamedTuple):
 MODELS = {
     "rnn":  Model(rnn_cell_forward,  rnn_forward,  rnn_backward,  ("a",)),
     "lstm": Model(lstm_cell_forward, lstm_forward, lstm_backward, ("a", "c")),
+    "gru":  Model(gru_cell_forward,  gru_forward,  gru_backward,  ("a",)),
 }
 # fmt: on
 

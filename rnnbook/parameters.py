@@ -56,8 +56,14 @@ SHAPES = {
         Parameter("Wo", "n_a", "n_a + n_x"), Parameter("bo", "n_a", "1"),
         Parameter("Wy", "n_y", "n_a"),       Parameter("by", "n_y", "1"),
     ),
+    "gru": (
+        Parameter("Wr", "n_a", "n_a + n_x"), Parameter("br", "n_a", "1"),
+        Parameter("Wu", "n_a", "n_a + n_x"), Parameter("bu", "n_a", "1"),
+        Parameter("Wc", "n_a", "n_a + n_x"), Parameter("bc", "n_a", "1"),
+        Parameter("Wy", "n_y", "n_a"),       Parameter("by", "n_y", "1"),
+    ),
 }
-OUTPUT_WEIGHT = {"rnn": "Wya", "lstm": "Wy"}  #: each model's (n_y, n_a) output weight
+OUTPUT_WEIGHT = {"rnn": "Wya", "lstm": "Wy", "gru": "Wy"}  #: each model's (n_y, n_a) output weight
 # fmt: on
 OUTPUT_BIAS = "by"  #: every model's (n_y, 1) output bias
 
@@ -81,7 +87,7 @@ def parameter_shapes(kind, n_x, n_a, n_y):
     Parameters
     ----------
     kind : str
-        A key of :data:`SHAPES`: ``"rnn"`` or ``"lstm"``.
+        A key of :data:`SHAPES`: ``"rnn"``, ``"lstm"`` or ``"gru"``.
     n_x, n_a, n_y : int
         Input size, hidden size, number of output classes.
 
@@ -257,7 +263,7 @@ def initialize_parameters(kind, n_x, n_a, n_y, rng, dtype=np.float64, forget_bia
     Parameters
     ----------
     kind : str
-        A key of :data:`SHAPES`: ``"rnn"`` or ``"lstm"``.
+        A key of :data:`SHAPES`: ``"rnn"``, ``"lstm"`` or ``"gru"``.
     n_x, n_a, n_y : int
         Input size, hidden size, number of output classes.
     rng : numpy.random.Generator or int
@@ -308,10 +314,8 @@ def initialize_parameters(kind, n_x, n_a, n_y, rng, dtype=np.float64, forget_bia
     dtype = np.dtype(dtype)
     if dtype.kind != "f":
         raise TypeError(f"dtype: expected a floating dtype, got {dtype}")
-    sizes = {"n_x": n_x, "n_a": n_a, "n_y": n_y}
     parameters = {}
-    for p in _table(kind):
-        shape = (_number(p.rows, sizes), _number(p.columns, sizes))
+    for p, (_, shape) in zip(_table(kind), parameter_shapes(kind, n_x, n_a, n_y).values()):
         if p.columns != "1":
             parameters[p.key] = _glorot(rng, shape, dtype)
         else:

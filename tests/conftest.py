@@ -1,9 +1,11 @@
 """Fixtures of the book tests: one build of the whole book per test session.
 
 The book is built from a copy of the repository in a temporary folder, never from
-the working tree, with the same Sphinx options as ``make book`` (warnings are
-errors). ``built_book.site`` is a snapshot of that build's HTML: tests that edit and
-rebuild the copy (``test_book_build.py``) cannot change what the other tests see.
+the working tree, with the same steps and Sphinx options as ``make book`` (warnings
+are errors): the HTML site, then the LaTeX sources on the same doctrees, then the PDF,
+checked and copied into the site. ``built_book.site`` is a snapshot of that build's
+site: tests that edit and rebuild the copy (``test_book_build.py``) cannot change what
+the other tests see.
 """
 
 import contextlib
@@ -22,7 +24,10 @@ import pytest
 REPO = Path(__file__).resolve().parents[1]
 # -T: a failing cell's traceback reaches the log also from parallel (-j) readers.
 # One reader more than cores, as `make book` does (see the Makefile).
-SPHINX_OPTIONS = ["-T", "-W", "--keep-going", "-j", str((os.cpu_count() or 1) + 1), "-b", "html"]
+SPHINX_OPTIONS = ["-T", "-W", "--keep-going", "-j", str((os.cpu_count() or 1) + 1)]
+# The Makefile's options for latexmk, and the name of the PDF it makes.
+LATEXMK_OPTIONS = "-silent -halt-on-error"
+PDF = "rnnbook.pdf"
 # Not part of the book's sources; some are big (.venv) or belong to a build.
 NOT_COPIED = shutil.ignore_patterns(
     ".git", ".venv", "_build", "jupyter_execute", ".jupyter_cache", "__pycache__",
@@ -50,31 +55,66 @@ class Book:
         """MyST-NB's executed notebooks, one per notebook page."""
         return self.build_dir / "jupyter_execute"
 
-    def build(self):
-        """Run Sphinx (incrementally after the first time); return the completed process.
+    def executed_notebooks(self):
+        """``{page: mtime_ns}`` of every executed notebook."""
+        return {path.relative_to(self.executed).with_suffix("").as_posix():
+                path.stat().st_mtime_ns for path in self.executed.rglob("*.ipynb")}
 
-        The output goes to files, not pipes, and the build runs in its own session,
-        killed as a group when it ends: a notebook kernel orphaned by a failing cell
-        would otherwise keep the pipes open and the test waiting on them.
+    @property
+    def latex(self):
+        return self.build_dir / "latex"
+
+    @property
+    def pdf(self):
+        """The PDF as the site serves it."""
+        return self.html / PDF
+
+    def build(self, builder="html"):
+        """Run Sphinx (incrementally after the first time); return the completed process."""
+        outdir = self.html if builder == "html" else self.build_dir / builder
+        return run([sys.executable, "-m", "sphinx", *SPHINX_OPTIONS, *self.extra_options,
+                    "-b", builder, "-d", str(self.build_dir / "doctrees"), str(self.src),
+                    str(outdir)])
+
+    def build_pdf(self):
+        """After ``build()``: the LaTeX sources, the PDF, its check, the copy into the site.
+
+        Returns the completed processes of the LaTeX build and of the PDF's check; an
+        assertion fails if a step fails.
         """
-        command = [sys.executable, "-m", "sphinx", *SPHINX_OPTIONS, *self.extra_options,
-                   "-d", str(self.build_dir / "doctrees"), str(self.src), str(self.html)]
-        with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
-            process = subprocess.Popen(command, stdout=out, stderr=err, text=True,
-                                       start_new_session=True)
-            try:
-                returncode = process.wait(timeout=600)
-            finally:
-                with contextlib.suppress(ProcessLookupError):
-                    os.killpg(process.pid, signal.SIGKILL)
-            out.seek(0)
-            err.seek(0)
-            return subprocess.CompletedProcess(command, returncode, out.read(), err.read())
+        latex = self.build("latex")
+        assert latex.returncode == 0, f"LaTeX build failed:\n{latex.stdout}\n{latex.stderr}"
+        pdf = run(["make", "-C", str(self.latex), "all-pdf", f"LATEXMKOPTS={LATEXMK_OPTIONS}"])
+        assert pdf.returncode == 0, f"XeLaTeX failed:\n{pdf.stdout[-5000:]}\n{pdf.stderr}"
+        checked = run([sys.executable, str(self.src / "docs" / "_ext" / "book_pdf.py"),
+                       str(self.latex / PDF)])
+        shutil.copy2(self.latex / PDF, self.pdf)
+        return latex, checked
 
     def build_ok(self):
         result = self.build()
         assert result.returncode == 0, f"book build failed:\n{result.stdout}\n{result.stderr}"
         return result
+
+
+def run(command):
+    """Run a command; return the completed process, its output read from files.
+
+    The output goes to files, not pipes, and the command runs in its own session,
+    killed as a group when it ends: a notebook kernel orphaned by a failing cell
+    would otherwise keep the pipes open and the test waiting on them.
+    """
+    with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
+        process = subprocess.Popen(command, stdout=out, stderr=err, text=True,
+                                   start_new_session=True)
+        try:
+            returncode = process.wait(timeout=600)
+        finally:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(process.pid, signal.SIGKILL)
+        out.seek(0)
+        err.seek(0)
+        return subprocess.CompletedProcess(command, returncode, out.read(), err.read())
 
 
 def toctree_pages(index_text):
@@ -144,11 +184,16 @@ def small_book(tmp_path):
 
 @pytest.fixture(scope="session")
 def built_book(book_copy, tmp_path_factory):
-    """The copy, built once; ``.site`` is a snapshot of its HTML output."""
+    """The copy, built once as ``make book`` does; ``.site`` is a snapshot of its site."""
     result = book_copy.build_ok()
+    executed = book_copy.executed_notebooks()
+    latex, checked = book_copy.build_pdf()
     site = tmp_path_factory.mktemp("site") / "html"
     shutil.copytree(book_copy.html, site)
-    return BuiltBook(book_copy, site, result.stdout + result.stderr)
+    return BuiltBook(book_copy, site, result.stdout + result.stderr,
+                     latex_log=latex.stdout + latex.stderr, pdf_check=checked,
+                     executed_by_html=executed,
+                     executed_after_pdf=book_copy.executed_notebooks())
 
 
 @dataclass
@@ -156,6 +201,14 @@ class BuiltBook:
     copy: Book
     site: Path
     log: str
+    latex_log: str = ""  # the LaTeX builder's output
+    pdf_check: subprocess.CompletedProcess = None  # docs/_ext/book_pdf.py on the PDF
+    executed_by_html: dict = None  # executed notebooks after the HTML build ...
+    executed_after_pdf: dict = None  # ... and after the PDF's
 
     def page(self, docname):
         return self.site / "docs" / f"{docname}.html"
+
+    @property
+    def pdf(self):
+        return self.site / PDF

@@ -10,7 +10,7 @@ import re
 import sys
 import threading
 from pathlib import Path
-from urllib.parse import quote, urlparse
+from urllib.parse import quote, urljoin, urlparse
 
 import pytest
 
@@ -278,6 +278,25 @@ def test_text_is_readable_in_light_and_dark_mode(site_url, browser, mode):
                if ratio < (3.0 if kind == "code_tokens" else 4.5)}
         assert not low, f"{path} in {mode} mode: contrast too low: {low}"
         assert not problems
+        page.close()
+    visitor.context.close()
+
+
+@pytest.mark.parametrize("mode", ["light", "dark"])
+def test_the_whole_book_pdf_is_one_click_away(site_url, browser, mode):
+    """The header's PDF button shows next to the download menu and serves the PDF."""
+    visitor = Visitor(browser, site_url, mode=mode)
+    visitor.context.add_init_script(f"localStorage.setItem('mode', '{mode}')")
+    for path in ["docs/rnn_cell.html", "search.html"]:
+        page, problems = visitor.open(path)
+        button = page.locator("a.btn-download-book-pdf-button")
+        assert button.is_visible(), f"{path}: no PDF button"
+        box, bar = button.bounding_box(), page.locator(".article-header-buttons").bounding_box()
+        assert bar["x"] <= box["x"] and box["x"] + box["width"] <= bar["x"] + bar["width"]
+        response = page.request.get(urljoin(page.url, button.get_attribute("href")))
+        assert response.status == 200 and response.body().startswith(b"%PDF-")
+        assert response.headers["content-type"] == "application/pdf"
+        assert not problems and not visitor.blocked
         page.close()
     visitor.context.close()
 

@@ -11,6 +11,7 @@ import rnnbook
 CELLS = {
     "rnn": (rnnbook.rnn_cell_forward, rnnbook.rnn_cell_backward),
     "lstm": (rnnbook.lstm_cell_forward, rnnbook.lstm_cell_backward),
+    "gru": (rnnbook.gru_cell_forward, rnnbook.gru_cell_backward),
 }
 
 

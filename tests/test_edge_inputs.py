@@ -13,6 +13,7 @@ function fails it until a row tries it.
 import inspect
 import math
 import re
+from types import SimpleNamespace
 from typing import NamedTuple
 
 import numpy as np
@@ -21,6 +22,7 @@ from helpers import KINDS, random_parameters, random_problem
 
 import rnnbook
 from rnnbook import (
+    ablation,
     activations,
     backward,
     cell,
@@ -31,6 +33,7 @@ from rnnbook import (
     gates,
     gradcheck,
     grader,
+    gru,
     model,
     output,
     parameters,
@@ -40,9 +43,9 @@ from rnnbook import (
     train,
 )
 
-MODULES = [activations, cell, sequence, backward, gates, parameters, model, output,
-           sampling, train, charmodel, experiments, gradcheck, course, fused, grader,
-           problems]
+MODULES = [activations, cell, sequence, backward, gates, gru, parameters, model, output,
+           sampling, train, charmodel, experiments, gradcheck, course, fused, ablation,
+           grader, problems]
 
 
 class Row(NamedTuple):
@@ -140,49 +143,52 @@ def _():
     return cell.lstm_cell_forward(p["x"][:, :, 0], p["a0"], p["c0"], big)
 
 
-for _implementation in (rnnbook, fused):
-    for _kind in (k for k in KINDS if hasattr(_implementation, f"{k}_forward")):
-        _forward = getattr(_implementation, f"{_kind}_forward")
-        _backward = getattr(_implementation, f"{_kind}_backward")
-        _tag = f"{_implementation.__name__} {_kind}"
+# The teaching and fused sequence functions of every model, and the LSTM variants of
+# rnnbook.ablation: (tag, model, forward, backward, module whose forward makes the cache).
+_SEQUENCES = [(f"{implementation.__name__} {kind}", kind,
+               getattr(implementation, f"{kind}_forward"),
+               getattr(implementation, f"{kind}_backward"), implementation)
+              for implementation in (rnnbook, fused) for kind in KINDS]
+_SEQUENCES += [(f"ablation {v.name}", "lstm", v.forward, v.backward,
+                SimpleNamespace(lstm_forward=v.forward)) for v in ablation.VARIANTS[1:-1]]
+for _tag, _kind, _forward, _backward, _implementation in _SEQUENCES:
+    @row(_forward, f"{_tag}: an empty batch", returns(
+        lambda r: r[0].shape == (5, 0, 6) and r[1].shape == (2, 0, 6)))
+    def _(forward=_forward, kind=_kind):
+        p = problem(kind)
+        return forward(p["x"][:, :0], p["a0"][:, :0], p["parameters"])
 
-        @row(_forward, f"{_tag}: an empty batch", returns(
-            lambda r: r[0].shape == (5, 0, 6) and r[1].shape == (2, 0, 6)))
-        def _(forward=_forward, kind=_kind):
-            p = problem(kind)
-            return forward(p["x"][:, :0], p["a0"][:, :0], p["parameters"])
+    @row(_forward, f"{_tag}: no hidden unit", returns(lambda r: r[0].shape == (0, 4, 6)))
+    def _(forward=_forward, kind=_kind):
+        p = problem(kind, shape=(3, 0, 2, 4, 6))
+        return forward(p["x"], p["a0"], p["parameters"])
 
-        @row(_forward, f"{_tag}: no hidden unit", returns(lambda r: r[0].shape == (0, 4, 6)))
-        def _(forward=_forward, kind=_kind):
-            p = problem(kind, shape=(3, 0, 2, 4, 6))
-            return forward(p["x"], p["a0"], p["parameters"])
+    @row(_forward, f"{_tag}: complex inputs", raises(TypeError, "x", "real numbers"))
+    def _(forward=_forward, kind=_kind):
+        p = problem(kind)
+        return forward(p["x"].astype(complex), p["a0"], p["parameters"])
 
-        @row(_forward, f"{_tag}: complex inputs", raises(TypeError, "x", "real numbers"))
-        def _(forward=_forward, kind=_kind):
-            p = problem(kind)
-            return forward(p["x"].astype(complex), p["a0"], p["parameters"])
+    @row(_forward, f"{_tag}: saturating weights", returns(lambda r: finite(*r[:-1])))
+    def _(forward=_forward, kind=_kind):
+        p = problem(kind)
+        return forward(p["x"], p["a0"], {k: 1e3 * v for k, v in p["parameters"].items()})
 
-        @row(_forward, f"{_tag}: saturating weights", returns(lambda r: finite(*r[:-1])))
-        def _(forward=_forward, kind=_kind):
-            p = problem(kind)
-            return forward(p["x"], p["a0"], {k: 1e3 * v for k, v in p["parameters"].items()})
+    @row(_backward, f"{_tag}: gradients of an empty batch", returns(
+        lambda r: r["dx"].shape == (3, 0, 6) and not any(g.any() for g in r.values())))
+    def _(forward=_forward, backward=_backward, kind=_kind):
+        p = problem(kind)
+        cache = forward(p["x"][:, :0], p["a0"][:, :0], p["parameters"])[-1]
+        return backward(p["da"][:, :0], cache)
 
-        @row(_backward, f"{_tag}: gradients of an empty batch", returns(
-            lambda r: r["dx"].shape == (3, 0, 6) and not any(g.any() for g in r.values())))
-        def _(forward=_forward, backward=_backward, kind=_kind):
-            p = problem(kind)
-            cache = forward(p["x"][:, :0], p["a0"][:, :0], p["parameters"])[-1]
-            return backward(p["da"][:, :0], cache)
+    @row(_backward, f"{_tag}: boolean da", raises(TypeError, "da", "real numbers", "bool"))
+    def _(implementation=_implementation, backward=_backward, kind=_kind):
+        p, c = caches(kind, implementation)
+        return backward(p["da"] > 0, c)
 
-        @row(_backward, f"{_tag}: boolean da", raises(TypeError, "da", "real numbers", "bool"))
-        def _(implementation=_implementation, backward=_backward, kind=_kind):
-            p, c = caches(kind, implementation)
-            return backward(p["da"] > 0, c)
-
-        @row(_backward, f"{_tag}: da with more steps", raises(ValueError, "da", "T_x <= 6"))
-        def _(implementation=_implementation, backward=_backward, kind=_kind):
-            p, c = caches(kind, implementation)
-            return backward(np.concatenate([p["da"], p["da"]], axis=2), c)
+    @row(_backward, f"{_tag}: da with more steps", raises(ValueError, "da", "T_x <= 6"))
+    def _(implementation=_implementation, backward=_backward, kind=_kind):
+        p, c = caches(kind, implementation)
+        return backward(np.concatenate([p["da"], p["da"]], axis=2), c)
 
 
 @row(backward.rnn_cell_backward, "complex da_next", raises(TypeError, "da_next", "complex128"))
@@ -222,6 +228,60 @@ row(backward.lstm_backward, "a teaching cache for the fused pass", raises(
     lambda: fused.lstm_backward(problem("lstm")["da"], caches("lstm")[1]))
 
 
+@row(ablation.stacked_backward, "a fused cache", raises(ValueError, "caches", "AblationCache"))
+def _():
+    p, c = caches("lstm", fused)
+    return ablation.stacked_backward(p["da"], c)
+
+
+@row(ablation.hoisted_backward, "a teaching cache", raises(ValueError, "caches", "SequenceCache"))
+def _():
+    p, c = caches("lstm")
+    return ablation.hoisted_backward(p["da"], c)
+
+
+# --- the ablation's measuring tools and the fused version's blocks ------------------
+
+row(ablation.make_problem, "an unknown size", raises(ValueError, "size", "'tiny'", "'huge'"))(
+    lambda: ablation.make_problem("lstm", "huge"))
+row(ablation.make_problem, "a size without T_x", raises(ValueError, "size", "'T_x'"))(
+    lambda: ablation.make_problem("lstm", {"n_x": 1, "n_a": 2, "m": 3}))
+row(ablation.make_problem, "a negative batch", raises(ValueError, "size['m']", ">= 0", "-1"))(
+    lambda: ablation.make_problem("rnn", {"n_x": 1, "n_a": 2, "m": -1, "T_x": 2}))
+row(ablation.make_problem, "an unknown model", raises(ValueError, "kind", "'mlp'"))(
+    lambda: ablation.make_problem("mlp", "tiny"))
+row(ablation.make_problem, "an empty batch", returns(lambda r: r["x"].shape == (3, 0, 4)))(
+    lambda: ablation.make_problem("lstm", {**ablation.SIZES["tiny"], "m": 0}))
+row(ablation.runner, "a forward that is not a function", raises(
+    TypeError, "forward, backward", "two functions", "str"))(
+    lambda: ablation.runner("lstm_forward", rnnbook.lstm_backward, problem("lstm")))
+row(ablation.runner, "a problem without da", raises(KeyError, "da"))(
+    lambda: ablation.runner(rnnbook.rnn_forward, rnnbook.rnn_backward,
+                            {k: v for k, v in problem().items() if k != "da"}))
+row(ablation.interleaved_times, "no repeat", raises(ValueError, "repeats", ">= 1", "0"))(
+    lambda: ablation.interleaved_times({"none": lambda: None}, 0))
+row(ablation.interleaved_times, "no runner", returns(lambda r: r == {}))(
+    lambda: ablation.interleaved_times({}, 2))
+row(ablation.largest_difference, "a result with fewer gradients", raises(
+    ValueError, "result", "['dx', 'dy']", "['dx']"))(
+    lambda: ablation.largest_difference(([], {"dx": np.ones(1)}),
+                                        ([], {"dx": np.ones(1), "dy": np.ones(1)})))
+row(ablation.largest_difference, "arrays of other shapes", raises(ValueError, "result", "(2,)", "(3,)"))(
+    lambda: ablation.largest_difference(([np.ones(3)], {}), ([np.ones(2)], {})))
+row(ablation.largest_difference, "all zero", returns(lambda r: r == 0.0))(
+    lambda: ablation.largest_difference(([np.zeros(2)], {}), ([np.zeros(2)], {})))
+row(fused.step_blocks, "no step", returns(lambda r: r == (0, [])))(
+    lambda: fused.step_blocks(0, 100))
+row(fused.step_blocks, "a float step count", raises(TypeError, "T_x", "integer", "2.5"))(
+    lambda: fused.step_blocks(2.5, 100))
+row(fused.step_blocks, "huge steps", returns(lambda r: r == (1, [(2, 3), (1, 2), (0, 1)])))(
+    lambda: fused.step_blocks(3, 2**40))
+row(fused.backward_widths, "an unknown model", raises(ValueError, "kind", "'mlp'"))(
+    lambda: fused.backward_widths("mlp", 4, 3))
+row(fused.backward_widths, "a negative n_a", raises(ValueError, "n_a", ">= 0", "-4"))(
+    lambda: fused.backward_widths("rnn", -4, 3))
+
+
 # --- the LSTM gate derivatives ----------------------------------------------------
 
 _GATE_ARGUMENTS = {
@@ -229,6 +289,58 @@ _GATE_ARGUMENTS = {
     gates.update_gate_grad: 3, gates.forget_gate_grad: 3, gates.prev_cell_state_grad: 2,
 }
 for _gate, _count in _GATE_ARGUMENTS.items():
+    _names = list(inspect.signature(_gate).parameters)
+    row(_gate, "a last argument that only broadcasts", raises(
+        ValueError, _names[-1], "(n_a, m) = (5, 4)", f"as {_names[0]}", "(5, 1)"))(
+        lambda gate=_gate, count=_count: gate(*[np.ones((5, 4))] * (count - 1), np.ones((5, 1))))
+    row(_gate, "complex inputs", raises(TypeError, _names[0], "complex128"))(
+        lambda gate=_gate, count=_count: gate(*[np.ones((5, 4), dtype=complex)] * count))
+
+
+# --- the GRU's cell and gate derivatives ----------------------------------------------
+
+@row(gru.gru_cell_forward, "weights so large every gate saturates", returns(
+    lambda r: finite(*r[:2]) and np.all(np.abs(r[0]) <= np.abs(problem("gru")["a0"]).max(initial=1))))
+def _():
+    p = problem("gru")
+    big = {k: 1e3 * v for k, v in p["parameters"].items()}
+    return gru.gru_cell_forward(p["x"][:, :, 0], p["a0"], big)
+
+
+@row(gru.gru_cell_forward, "an empty batch", returns(lambda r: r[0].shape == (5, 0)))
+def _():
+    p = problem("gru")
+    return gru.gru_cell_forward(p["x"][:, :0, 0], p["a0"][:, :0], p["parameters"])
+
+
+@row(gru.gru_cell_backward, "complex da_next", raises(TypeError, "da_next", "complex128"))
+def _():
+    p = problem("gru")
+    cache = gru.gru_cell_forward(p["x"][:, :, 0], p["a0"], p["parameters"])[2]
+    return gru.gru_cell_backward(p["da"][:, :, 0] + 0j, cache)
+
+
+@row(gru.gru_cell_backward, "a plain tuple of lists", returns(lambda r: r["dbc"].shape == (5, 1)))
+def _():
+    p = problem("gru")
+    cache = gru.gru_cell_forward(p["x"][:, :, 0], p["a0"], p["parameters"])[2]
+    lists = {k: v.tolist() for k, v in cache.parameters.items()}
+    return gru.gru_cell_backward(p["da"][:, :, 0], (cache.a_next.tolist(), *cache[1:6], lists))
+
+
+@row(gru.gru_cell_backward, "a cache of the wrong cell", raises(
+    ValueError, "cache", "GRUCache of 7 fields", "length 4"))
+def _():
+    p = problem("rnn")
+    cache = cell.rnn_cell_forward(p["x"][:, :, 0], p["a0"], p["parameters"])[2]
+    return gru.gru_cell_backward(p["da"][:, :, 0], cache)
+
+
+_GRU_GATE_ARGUMENTS = {
+    gru.gru_candidate_grad: 3, gru.gru_update_gate_grad: 4, gru.gru_reset_gate_grad: 3,
+    gru.gru_prev_state_grad: 4,
+}
+for _gate, _count in _GRU_GATE_ARGUMENTS.items():
     _names = list(inspect.signature(_gate).parameters)
     row(_gate, "a last argument that only broadcasts", raises(
         ValueError, _names[-1], "(n_a, m) = (5, 4)", f"as {_names[0]}", "(5, 1)"))(
@@ -482,6 +594,13 @@ for _check, _case in ((gradcheck.check_rnn_cell_backward, course.rnn_cell_backwa
     _upstream = "da_next" if "cell" in _check.__name__ else "da"
     row(_check, f"{_upstream} transposed", raises(ValueError, _upstream))(
         lambda check=_check, case=_case, name=_upstream: check(**{**case(), name: case()[name].T}))
+row(gradcheck.check_gru_cell_backward, "da_next transposed", raises(ValueError, "da_next"))(
+    lambda: gradcheck.check_gru_cell_backward(
+        problem("gru")["x"][:, :, 0], problem("gru")["a0"], problem("gru")["parameters"],
+        problem("gru")["da"][:, :, 0].T))
+row(gradcheck.check_gru_backward, "da of another batch", raises(ValueError, "da", "(5, 4, T_x)"))(
+    lambda: gradcheck.check_gru_backward(problem("gru")["x"], problem("gru")["a0"],
+                                         problem("gru")["parameters"], problem("gru")["da"][:, :2]))
 
 
 # --- the course's cases ------------------------------------------------------------------

@@ -4,8 +4,6 @@ Same values (to 1e-12 relative in float64, to float32 precision in float32), sam
 gradient dictionaries, same errors with the same messages, no input modified.
 """
 
-from pathlib import Path
-
 import numpy as np
 import pytest
 from helpers import SHAPES, random_problem
@@ -17,11 +15,14 @@ from rnnbook.gradcheck import gradient_errors
 TEACHING = {
     "rnn": (rnnbook.rnn_forward, rnnbook.rnn_backward),
     "lstm": (rnnbook.lstm_forward, rnnbook.lstm_backward),
+    "gru": (rnnbook.gru_forward, rnnbook.gru_backward),
 }
 FUSED = {
     "rnn": (fused.rnn_forward, fused.rnn_backward),
     "lstm": (fused.lstm_forward, fused.lstm_backward),
+    "gru": (fused.gru_forward, fused.gru_backward),
 }
+KINDS = list(FUSED)
 TOLERANCE = {np.float64: 1e-12, np.float32: 1e-5}
 
 # SHAPES has m = 1, T_x = 1 and n_x != n_a; these add longer sequences and an n_a
@@ -83,14 +84,14 @@ def test_course_lstm_backward_case_with_fewer_gradient_steps():
 
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])
 @pytest.mark.parametrize("shape", [*SHAPES, *LONG_SHAPES])
-@pytest.mark.parametrize("kind", ["rnn", "lstm"])
+@pytest.mark.parametrize("kind", KINDS)
 def test_random_shapes(kind, shape, dtype):
     p = random_problem(kind, *shape, seed=sum(shape), dtype=dtype)
     assert_same(kind, p["x"], p["a0"], p["parameters"], p["da"], TOLERANCE[dtype])
 
 
 @pytest.mark.parametrize("steps", [1, 17, 33])
-@pytest.mark.parametrize("kind", ["rnn", "lstm"])
+@pytest.mark.parametrize("kind", KINDS)
 def test_da_with_fewer_steps_than_the_forward_pass(kind, steps):
     p = random_problem(kind, 4, 5, 2, 3, 40, seed=steps)
     assert_same(kind, p["x"], p["a0"], p["parameters"], p["da"][:, :, :steps], 1e-12)
@@ -98,18 +99,19 @@ def test_da_with_fewer_steps_than_the_forward_pass(kind, steps):
 
 @pytest.mark.parametrize("chunk", [1, 3])
 @pytest.mark.parametrize("steps", [40, 17, 1])
-@pytest.mark.parametrize("kind", ["rnn", "lstm"])
+@pytest.mark.parametrize("kind", KINDS)
 def test_backward_in_many_blocks_and_chunks(kind, steps, chunk, monkeypatch):
     """Small problems run backward in one block and one chunk: force many of each."""
     n_x, n_a, n_y, m, T_x = 3, 7, 2, 4, 40
     monkeypatch.setattr(fused, "BLOCK_BYTES", 0)  # blocks of T_x / 8 = 5 steps
-    monkeypatch.setattr(fused, "CHUNK_BYTES", chunk * m * 4 * n_a * 8)  # LSTM chunks
-    assert len(fused._blocks(T_x, 1)[1]) == 8
+    # chunks of `chunk` LSTM steps; a GRU step is 3/4 the size: 1 and 4 steps
+    monkeypatch.setattr(fused, "CHUNK_BYTES", chunk * m * 4 * n_a * 8)
+    assert len(fused.step_blocks(T_x, 1)[1]) == 8
     p = random_problem(kind, n_x, n_a, n_y, m, T_x, seed=steps)
     assert_same(kind, p["x"], p["a0"], p["parameters"], p["da"][:, :, :steps], 1e-12)
 
 
-@pytest.mark.parametrize("kind", ["rnn", "lstm"])
+@pytest.mark.parametrize("kind", KINDS)
 def test_saturated_gates_stay_finite_and_close(kind):
     """Huge pre-activations: the fused sigmoid (through tanh) must not overflow.
 
@@ -128,7 +130,7 @@ def test_saturated_gates_stay_finite_and_close(kind):
 
 
 @pytest.mark.parametrize("shape", [(3, 4, 2, 2, 3), (2, 3, 2, 1, 18)])
-@pytest.mark.parametrize("kind", ["rnn", "lstm"])
+@pytest.mark.parametrize("kind", KINDS)
 def test_gradients_match_finite_differences(kind, shape):
     p = random_problem(kind, *shape, seed=7)
     forward, backward = FUSED[kind]
@@ -147,13 +149,13 @@ def test_gradients_match_finite_differences(kind, shape):
 # --- what only the fused version has to promise --------------------------------------
 
 
-@pytest.mark.parametrize("kind", ["rnn", "lstm"])
+@pytest.mark.parametrize("kind", KINDS)
 def test_float64_gradient_on_a_float32_forward_promotes_like_the_teaching_version(kind):
     p = random_problem(kind, 3, 4, 2, 5, 3, dtype=np.float32)
     assert_same(kind, p["x"], p["a0"], p["parameters"], p["da"].astype(np.float64), 1e-5)
 
 
-@pytest.mark.parametrize("kind", ["rnn", "lstm"])
+@pytest.mark.parametrize("kind", KINDS)
 def test_returned_states_are_read_only_views_of_the_cache(kind):
     p = random_problem(kind, 3, 4, 2, 5, 3)
     a = FUSED[kind][0](p["x"], p["a0"], p["parameters"])[0]
@@ -163,7 +165,7 @@ def test_returned_states_are_read_only_views_of_the_cache(kind):
 
 @pytest.mark.parametrize("sizes", [(3, 4, 2, 0, 5), (3, 0, 2, 4, 5), (0, 4, 2, 3, 5),
                                    (0, 0, 1, 0, 2)], ids=["m=0", "n_a=0", "n_x=0", "all=0"])
-@pytest.mark.parametrize("kind", ["rnn", "lstm"])
+@pytest.mark.parametrize("kind", KINDS)
 def test_empty_batches_and_layers_give_what_the_teaching_version_gives(kind, sizes):
     """Zero-size work is no error: empty arrays in, empty (or zero) arrays out."""
     p = random_problem(kind, *sizes, seed=3)
@@ -181,53 +183,6 @@ def test_the_lstm_starts_from_a_given_cell_state_like_the_teaching_version():
     assert all(relative_difference(grads[k], ref_grads[k]) <= 1e-12 for k in ref_grads)
 
 
-# --- the ablation variants (benchmarks/ablation.py) compute the same thing ---------
-
-
-@pytest.mark.parametrize("steps", [4, 2])
-def test_ablation_variants_equal_the_teaching_version(steps, monkeypatch):
-    monkeypatch.syspath_prepend(str(Path(__file__).resolve().parents[1] / "benchmarks"))
-    ablation = pytest.importorskip("ablation")
-    case = course.lstm_forward_case()  # (3, 10, 4)
-    da = np.random.default_rng(steps).standard_normal((5, 10, steps))
-    for name, _, module in ablation.VARIANTS:
-        *outputs, caches = module.lstm_forward(case["x"], case["a0"], case["parameters"])
-        *ref_outputs, ref_caches = rnnbook.lstm_forward(case["x"], case["a0"], case["parameters"])
-        grads, ref_grads = module.lstm_backward(da, caches), rnnbook.lstm_backward(da, ref_caches)
-        assert list(grads) == list(ref_grads), name
-        for fast, reference in [*zip(outputs, ref_outputs), *((grads[k], ref_grads[k]) for k in ref_grads)]:
-            assert relative_difference(fast, reference) <= 1e-12, name
-
-
-@pytest.mark.parametrize("model", ["rnn", "lstm"])
-def test_benchmark_products_runner_makes_the_fused_versions_products(model, monkeypatch):
-    """The benchmark's products-only floor multiplies arrays of the fused version's shapes."""
-    monkeypatch.syspath_prepend(str(Path(__file__).resolve().parents[1] / "benchmarks"))
-    cases = pytest.importorskip("cases")
-    problem = cases.make_problem(model, "small", np.float32)
-    n_x, n_a = cases.SIZES["small"]["n_x"], cases.SIZES["small"]["n_a"]
-    dw = cases.products_runner(model, problem)()
-    *_, caches = getattr(fused, model + "_forward")(problem["x"], problem["a0"],
-                                                    problem["parameters"])
-    assert dw.shape == caches.w.shape == (cases.GATES[model] * n_a, n_a + n_x + 1)
-    assert dw.dtype == np.float32
-
-
-def test_benchmark_targets_give_the_products_alone_floor(monkeypatch):
-    monkeypatch.syspath_prepend(str(Path(__file__).resolve().parents[1] / "benchmarks"))
-    targets = pytest.importorskip("targets")
-    result = {"model": "lstm", "size": "medium", "dtype": "float32", "threads": 1,
-              "ratios_wall": {"fused/teaching": 0.7, "fused/torch": 1.2, "products/torch": 0.9},
-              "ratios_cpu": {"fused/teaching": 0.7, "fused/torch": 1.1, "products/torch": 0.8},
-              "fused_fraction_of_gemm_wall": 0.5, "fused_fraction_of_gemm_cpu": 0.5,
-              "peak_memory_bytes": {"teaching": 2, "fused": 1}}
-    rows = {row["target"]: row for row in targets.evaluate([result])}
-    torch_row = rows["fused/torch <= 1.0"]
-    assert (torch_row["met_wall"], torch_row["floor_wall"], torch_row["floor_cpu"]) == (False, 0.9, 0.8)
-    assert rows["fused/teaching <= 0.8"]["floor_wall"] is None
-    assert "products alone  0.90" in targets.format_rows([torch_row])
-
-
 # --- validation: what only a fused cache can get wrong ---------------------------
 
 
@@ -239,7 +194,7 @@ def _same_error(call_fast, call_reference, error):
     assert str(fast.value) == str(reference.value)
 
 
-@pytest.mark.parametrize("kind", ["rnn", "lstm"])
+@pytest.mark.parametrize("kind", KINDS)
 def test_an_empty_sequence_runs_forward_and_is_rejected_backward(kind):
     p = random_problem(kind, 3, 5, 2, 4, 6)
     x = p["x"][:, :, :0]
@@ -250,7 +205,7 @@ def test_an_empty_sequence_runs_forward_and_is_rejected_backward(kind):
                 lambda: TEACHING[kind][1](p["da"][:, :, :1], reference[-1]), ValueError)
 
 
-@pytest.mark.parametrize("kind", ["rnn", "lstm"])
+@pytest.mark.parametrize("kind", KINDS)
 def test_backward_rejects_a_teaching_cache(kind):
     p = random_problem(kind, 3, 5, 2, 4, 6)
     teaching_caches = TEACHING[kind][0](p["x"], p["a0"], p["parameters"])[-1]

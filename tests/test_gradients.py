@@ -6,6 +6,8 @@ from helpers import SHAPES, random_problem
 
 from rnnbook import course
 from rnnbook.gradcheck import (
+    check_gru_backward,
+    check_gru_cell_backward,
     check_lstm_backward,
     check_lstm_cell_backward,
     check_rnn_backward,
@@ -27,6 +29,7 @@ def _assert_all_small(errors, expected_keys):
 RNN_CELL_KEYS = ["dxt", "da_prev", "dWax", "dWaa", "dba"]
 RNN_KEYS = ["dx", "da0", "dWax", "dWaa", "dba"]
 LSTM_PARAMS = [f"d{kind}{gate}" for gate in "fico" for kind in "Wb"]
+GRU_PARAMS = [f"d{kind}{gate}" for gate in "ruc" for kind in "Wb"]
 
 
 @pytest.mark.parametrize("shape", SHAPES, ids=SHAPE_IDS)
@@ -57,6 +60,21 @@ def test_lstm_backward_matches_finite_differences(shape):
     _assert_all_small(errors, ["dx", "da0", *LSTM_PARAMS])
 
 
+@pytest.mark.parametrize("shape", SHAPES, ids=SHAPE_IDS)
+def test_gru_cell_backward_matches_finite_differences(shape):
+    p = random_problem("gru", *shape)
+    errors = check_gru_cell_backward(p["x"][:, :, 0], p["a0"], p["parameters"],
+                                     p["da"][:, :, 0])
+    _assert_all_small(errors, ["dxt", "da_prev", *GRU_PARAMS])
+
+
+@pytest.mark.parametrize("shape", SHAPES, ids=SHAPE_IDS)
+def test_gru_backward_matches_finite_differences(shape):
+    p = random_problem("gru", *shape)
+    errors = check_gru_backward(p["x"], p["a0"], p["parameters"], p["da"])
+    _assert_all_small(errors, ["dx", "da0", *GRU_PARAMS])
+
+
 def test_backward_with_fewer_upstream_steps_than_forward():
     """``da`` covering only the first steps: the loss ignores the later hidden states."""
     p = random_problem("lstm", 3, 4, 2, 2, 5, seed=7)
@@ -65,6 +83,9 @@ def test_backward_with_fewer_upstream_steps_than_forward():
     p = random_problem("rnn", 3, 4, 2, 2, 5, seed=7)
     _assert_all_small(check_rnn_backward(p["x"], p["a0"], p["parameters"], p["da"][:, :, :3]),
                       RNN_KEYS)
+    p = random_problem("gru", 3, 4, 2, 2, 5, seed=7)
+    _assert_all_small(check_gru_backward(p["x"], p["a0"], p["parameters"], p["da"][:, :, :2]),
+                      ["dx", "da0", *GRU_PARAMS])
 
 
 @pytest.mark.parametrize("check, case", [

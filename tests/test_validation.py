@@ -7,6 +7,8 @@ import pytest
 from helpers import IMPLEMENTATIONS, KINDS, random_problem, sequence_functions
 
 from rnnbook import (
+    gru_cell_backward,
+    gru_cell_forward,
     lstm_cell_backward,
     lstm_cell_forward,
     rnn_backward,
@@ -131,6 +133,17 @@ class TestCellForward:
         with pytest.raises(ValueError, match=_message("c_prev", "(n_a, m) = (5, 4)", "(4, 4)")):
             lstm_cell_forward(p["x"][:, :, 0], p["a0"], p["c0"][:4], p["parameters"])
 
+    def test_gru_cell_n_x_mismatch(self):
+        p = _problem("gru")
+        with pytest.raises(ValueError, match=_message('parameters["Wr"]', "(n_a, n_a + n_x) = (5, 7)",
+                                                      "n_x = 2 from xt", "got (5, 8)")):
+            gru_cell_forward(p["x"][:2, :, 0], p["a0"], p["parameters"])
+
+    def test_gru_cell_m_mismatch(self):
+        p = _problem("gru")
+        with pytest.raises(ValueError, match=_message("a_prev", "(n_a, m) = (5, 4)", "(5, 2)")):
+            gru_cell_forward(p["x"][:, :, 0], p["a0"][:, :2], p["parameters"])
+
     def test_parameters_not_a_dict(self):
         p = _problem("rnn")
         with pytest.raises(TypeError, match="parameters"):
@@ -149,6 +162,18 @@ class TestBackward:
         cache = lstm_cell_forward(p["x"][:, :, 0], p["a0"], p["c0"], p["parameters"])[3]
         with pytest.raises(ValueError, match=_message("dc_next", "(n_a, m) = (5, 4)", "(5,)")):
             lstm_cell_backward(p["da"][:, :, 0], p["dc"][:, 0], cache)
+
+    def test_gru_cell_da_next_wrong_shape(self):
+        p = _problem("gru")
+        cache = gru_cell_forward(p["x"][:, :, 0], p["a0"], p["parameters"])[2]
+        with pytest.raises(ValueError, match=_message("da_next", "(n_a, m) = (5, 4)", "(5, 4, 1)")):
+            gru_cell_backward(p["da"][:, :, :1], cache)
+
+    def test_gru_cell_given_an_lstm_cache(self):
+        p = _problem("lstm")
+        cache = lstm_cell_forward(p["x"][:, :, 0], p["a0"], p["c0"], p["parameters"])[3]
+        with pytest.raises(ValueError, match=_message("cache", "GRUCache", "7 fields", "length 10")):
+            gru_cell_backward(p["da"][:, :, 0], cache)
 
     def test_wrong_cache(self):
         p = _problem("lstm")
@@ -224,6 +249,13 @@ class TestPlainTupleCaches:
         plain = tuple(cache)[:4] + (cache.ft[:, :2],) + tuple(cache)[5:]
         with pytest.raises(ValueError, match=_message("cache.ft", "(n_a, m) = (5, 4)", "(5, 2)")):
             lstm_cell_backward(p["da"][:, :, 0], p["dc"], plain)
+
+    def test_a_gru_plain_tuple_with_a_misshapen_gate_is_refused(self):
+        p = _problem("gru")
+        cache = gru_cell_forward(p["x"][:, :, 0], p["a0"], p["parameters"])[2]
+        plain = (*cache[:2], cache.rt[:3], *cache[3:])
+        with pytest.raises(ValueError, match=_message("cache.rt", "(n_a, m) = (5, 4)", "(3, 4)")):
+            gru_cell_backward(p["da"][:, :, 0], plain)
 
     def test_a_plain_tuple_with_wrong_parameters_is_refused(self):
         p = _problem("rnn")

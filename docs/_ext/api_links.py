@@ -72,8 +72,11 @@ def explains_role(name, rawtext, text, lineno, inliner, options=None, content=()
         return result, messages
     target = xref["reftarget"]
     anchor = make_id(env, inliner.document, "explains", target)
-    wrapper = nodes.inline("", "", *result, ids=[anchor], classes=["explains"])
-    inliner.document.note_explicit_target(wrapper)
+    # The anchor is a target node, not an id of the wrapper: the LaTeX writer makes
+    # labels for targets, and ignores the ids of inline nodes.
+    mark = nodes.target("", "", ids=[anchor])
+    inliner.document.note_explicit_target(mark)
+    wrapper = nodes.inline("", "", mark, *result, classes=["explains"])
     _explains(env).setdefault(env.docname, []).append((target, anchor))
     return [wrapper], messages
 

@@ -343,6 +343,18 @@ ALT = {
         "transposed; to the input, dx at step t equals W_ax transposed times dtanh, leaving "
         "at the bottom, with dW_ax equal to dtanh times x at step t transposed; and to the "
         "bias, db_a equals dtanh summed over the m examples."),
+    "gru_cell": (
+        "Inside one GRU cell, a thick highlighted line along the top carries the hidden "
+        "state, which is also the memory, from a at step t-1 on the left to a at step t on "
+        "the right, touched by only two operations: element-wise multiplication by one "
+        "minus the update gate, then addition of the update gate times the candidate "
+        "value c-tilde. At the left, a at step t-1 also branches downwards. Stacked with "
+        "x at step t, it feeds two sigmoid layers side by side, the reset gate and the "
+        "update gate. The reset gate multiplies a at step t-1 element-wise; that product, "
+        "stacked with x at step t, feeds the candidate layer (tanh), whose output c-tilde "
+        "is multiplied by the update gate and added to the top line. On the right, the "
+        "new hidden state also passes down through softmax of W_y a plus b_y to give the "
+        "prediction y-hat at step t."),
 }
 
 
@@ -373,6 +385,11 @@ CAPTIONS = {
         "The backward pass through one RNN cell. Gradients (bold) retrace the forward "
         "graph (faint) from right to left; each boxed formula is the gradient produced at "
         "that point."),
+    "gru_cell": (
+        "fig-gru-cell",
+        "One time step of a GRU. The hidden state (top) is the memory: it crosses the cell "
+        "through one product and one sum, both set by the update gate. The reset gate "
+        "decides how much of the old state the candidate gets to read."),
 }
 
 
@@ -605,6 +622,80 @@ def draw_lstm_cell(c: Canvas):
     c.path([(sx + 62, sy), (790, sy)], "output")
     c.math(788, sy - 22, "ŷ^{⟨t⟩}", M, "output", anchor="end")
     _legend(c, 566, [("x", "element-wise product"), ("+", "element-wise sum"),
+                     ("σ", "sigmoid")], 165)
+
+
+@figure("gru_cell", (800, 640), "One GRU cell: two gates, and the hidden state as the memory")
+def draw_gru_cell(c: Canvas):
+    hy, bus, gy, py, ry = 86, 430, 336, 196, 236  # highway, bus, gate row, product, reset
+    ax, sx, rx, ux, cx = 84, 150, 240, 345, 500   # a<t-1> branch, stack, reset, update, cand.
+    ox, xy = 650, 500                              # output column, x<t> branch row
+    c.box(401, 285, 678, 470, "muted", tint="none", rx=14, width=1.4, dash="6 5")
+    c.text(98, 64, "one GRU cell", 13.5, "muted", anchor="start")
+    # the hidden state is the highway: a wide soft band under a thick line
+    c.rule(f"M10 {hy}H774", "hidden", width=18, opacity=0.2)
+    c.path([(10, hy), (ux - 16, hy)], "hidden", width=5, head=False)
+    c.path([(ux + 16, hy), (cx - 16, hy)], "hidden", width=5, head=False)
+    c.path([(cx + 16, hy), (790, hy)], "hidden", width=5)
+    c.op(ux, hy, "x", "hidden", r=16)
+    c.op(cx, hy, "+", "hidden", r=16)
+    c.math(12, hy - 26, "a^{⟨t−1⟩}", M, "hidden", anchor="start")
+    c.math(788, hy - 26, "a^{⟨t⟩}", M, "hidden", anchor="end")
+    c.text((cx + ox) / 2, hy - 25, "hidden state", 13.5, "hidden", italic=True)
+    # a<t-1> branches down: into the stack, and to the reset product
+    c.dot(ax, hy, "hidden")
+    c.path([(ax, hy), (ax, bus - 18), (sx - 41, bus - 18)], "hidden", radius=10)
+    c.dot(ax, ry, "hidden")
+    c.path([(ax, ry), (rx - 14, ry)], "hidden")
+    # [a<t-1>; x<t>] feeds the two gates
+    c.box(sx, bus, 82, 76, "fg", rx=6)
+    c.rule(f"M{sx - 41} {bus}H{sx + 41}", "fg")
+    c.math(sx, bus - 18, "a^{⟨t−1⟩}", 17, "hidden")
+    c.math(sx, bus + 19, "x^{⟨t⟩}", 17, "input")
+    c.path([(sx, 556), (sx, bus + 38)], "input")
+    c.math(sx, 574, "x^{⟨t⟩}", M, "input")
+    c.path([(sx + 41, bus), (ux, bus), (ux, gy + 29)], "fg", radius=10)
+    c.dot(rx, bus, "fg")
+    c.path([(rx, bus), (rx, gy + 29)], "fg")
+    for x, name in ((rx, "reset"), (ux, "update")):
+        _gate(c, x, gy, "σ", name)
+    # update gate: 1 - Γu scales the old state, Γu the candidate
+    c.path([(ux, gy - 29), (ux, 166)], "fg")
+    c.math(ux - 9, 286, "Γ_{u}", M, "fg", anchor="end")
+    c.box(ux, 150, 80, 32, "fg")
+    c.math(ux, 150, "1 − Γ_{u}", 16, "fg")
+    c.path([(ux, 134), (ux, hy + 16)], "fg")
+    c.dot(ux, py, "fg")
+    c.path([(ux, py), (cx - 14, py)], "fg")
+    # reset gate: Γr ⊙ a<t-1>, stacked with x<t>, feeds the candidate
+    c.path([(rx, gy - 29), (rx, ry + 14)], "fg")
+    c.math(rx + 10, 280, "Γ_{r}", M, "fg", anchor="start")
+    c.op(rx, ry, "x", "fg")
+    c.rule(f"M{ux} {ry - 7}V{ry + 7}", "paper", width=8)  # the lines cross, not join
+    c.path([(rx + 14, ry), (412, ry), (412, bus - 18), (cx - 58, bus - 18)], "hidden",
+           radius=10)
+    c.box(cx, bus, 116, 76, "fg", rx=6)
+    c.rule(f"M{cx - 58} {bus}H{cx + 58}", "fg")
+    c.math(cx, bus - 18, "Γ_{r} ⊙ a^{⟨t−1⟩}", 16, "hidden")
+    c.math(cx, bus + 19, "x^{⟨t⟩}", 17, "input")
+    c.dot(sx, xy, "input")
+    c.path([(sx, xy), (cx, xy), (cx, bus + 38)], "input", radius=10)
+    c.path([(cx, bus - 38), (cx, gy + 29)], "fg")
+    _gate(c, cx, gy, "tanh", "candidate")
+    c.path([(cx, gy - 29), (cx, py + 14)], "fg")
+    c.math(cx + 9, 266, "c\u0303", M, "fg", anchor="start")
+    c.op(cx, py, "x", "fg")
+    c.path([(cx, py - 14), (cx, hy + 16)], "fg")
+    # the prediction, read off the new hidden state
+    sy = 430
+    c.dot(ox, hy, "hidden")
+    c.path([(ox, hy), (ox, sy - 27)], "hidden")
+    c.box(ox, sy, 124, 54, "output")
+    c.math(ox, sy - 10, "softmax", 17, "fg")
+    c.math(ox, sy + 13, "(W_{y}\u2009a^{⟨t⟩} + b_{y})", 13, "fg")
+    c.path([(ox + 62, sy), (790, sy)], "output")
+    c.math(788, sy - 22, "ŷ^{⟨t⟩}", M, "output", anchor="end")
+    _legend(c, 618, [("x", "element-wise product"), ("+", "element-wise sum"),
                      ("σ", "sigmoid")], 165)
 
 
