@@ -55,6 +55,7 @@ extensions = [
     "sphinxcontrib.bibtex",  # {cite:p} / {cite:t} roles and the References page
     "sphinxcontrib.rsvgconverter",  # SVG -> PDF (vector) for the LaTeX build, via rsvg-convert
     "book_pdf",  # docs/_ext: the whole-book PDF, linked from every page
+    "exercise_labels",  # docs/_ext: in the PDF, links to an exercise find it
     "workbooks",  # docs/_ext: each course chapter as a notebook to fill in; {your-turn}
 ]
 

@@ -52,7 +52,8 @@ def runs(request):
     ``{page: future}``; each page's test waits for its own.
     """
     selected = [item.callspec.params["page"] for item in request.session.items
-                if item.originalname == "test_shown_code_runs_alone_in_a_fresh_kernel"]
+                if getattr(item, "originalname", None)
+                == "test_shown_code_runs_alone_in_a_fresh_kernel"]
     # Longest pages first, so that no long one is left to run alone at the end.
     selected.sort(key=lambda page: -(DOCS / f"{page}.md").stat().st_size)
     with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:

@@ -347,13 +347,19 @@ class Hooks:
                                                     typ, target, node, contnode)
         if ref is None:
             return None
-        if "refuri" not in ref:
-            return ref.astext(), None
+        return ref.astext(), self._site_path(ref)
+
+    def _site_path(self, ref):
+        """Where a resolved reference points in the site; None for this chapter."""
+        if not isinstance(ref, nodes.reference):
+            ref = next(iter(ref.findall(nodes.reference)), None)
+        if ref is None or "refuri" not in ref:
+            return None
         uri, _, anchor = ref["refuri"].partition("#")
         path = posixpath.normpath(posixpath.join(posixpath.dirname(self.page), uri))
         if path == self.page:
-            return ref.astext(), None
-        return ref.astext(), path + (f"#{anchor}" if anchor else "")
+            return None
+        return path + (f"#{anchor}" if anchor else "")
 
     def _numbered(self, target):
         """Whether ``target`` labels a numbered figure, table, exercise... (not a section)."""
@@ -401,6 +407,8 @@ class Hooks:
             return self.python(name, text)
         if name == "math":
             return f"${text}$"
+        if name.startswith("cite"):
+            return self.citation(name.partition(":")[2] or "p", text)
         if name.startswith("glue"):
             return self.glued(name, text)
         if name in ("term", "abbr", "download"):
@@ -409,6 +417,16 @@ class Hooks:
             return f"<kbd>{text}</kbd>"
         self.warn(f"no Jupyter form for the role {{{name}}}; its text is kept")
         return text
+
+    def citation(self, style, keys):
+        """``{cite:p}`` and ``{cite:t}``: the book's text, "(Elman, 1990)", linked to
+        the first work's entry on the references page."""
+        node = addnodes.pending_xref("", refdomain="cite", reftype=style, reftarget=keys,
+                                     refdoc=self.docname)
+        result = self.env.domains["cite"].resolve_xref(
+            self.env, self.docname, self.app.builder, style, keys, node, nodes.inline())
+        text, path = result.astext(), self._site_path(result)
+        return f"[{text}]({self.url(path)})" if path else text
 
     def glued(self, name, text):
         key, _, spec = text.partition(":")
