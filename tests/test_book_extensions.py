@@ -44,11 +44,14 @@ def test_a_workbook_keeps_the_cells_a_learner_can_run():
         "import matplotlib.pyplot as plt\nplt.plot([1.0])",  # not installed with rnnbook
         "for check in range(3):\n    print(check)",  # would rebind the grader
         "def twice(x):\n    return 2 * x\n\n\nprint(twice(z))",
+        "squares = [k * k for k in range(3)]",
+        "print(x, k)",  # a function's argument and a comprehension's target: not bound
     ]
     kept = learner_code.learner_cells(sources, given={"np", "check"}, written={"rnn_forward"})
     assert kept == {0: "from rnnbook import softmax",
                     3: "z = softmax(np.zeros((2, 1)))\nprint(z)",
-                    6: "def twice(x):\n    return 2 * x\n\n\nprint(twice(z))"}
+                    6: "def twice(x):\n    return 2 * x\n\n\nprint(twice(z))",
+                    7: "squares = [k * k for k in range(3)]"}
 
 
 class FakeHooks:

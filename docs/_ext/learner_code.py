@@ -38,50 +38,107 @@ def _bound_by_import(alias):
     return alias.asname or alias.name.split(".")[0]
 
 
+class _Scope(ast.NodeVisitor):
+    """The names one scope binds and reads, and the scopes nested in it, not entered."""
+
+    def __init__(self):
+        self.bound, self.read, self.nested = set(), set(), []
+
+    def visit_Name(self, node):
+        (self.read if isinstance(node.ctx, ast.Load) else self.bound).add(node.id)
+
+    def visit_FunctionDef(self, node):
+        self.bound.add(node.name)
+        for outer in node.decorator_list + node.args.defaults + node.args.kw_defaults:
+            if outer is not None:
+                self.visit(outer)  # evaluated where the function is defined
+        self.nested.append(node)
+
+    visit_AsyncFunctionDef = visit_FunctionDef
+
+    def visit_Lambda(self, node):
+        for outer in node.args.defaults + node.args.kw_defaults:
+            if outer is not None:
+                self.visit(outer)
+        self.nested.append(node)
+
+    def visit_ClassDef(self, node):
+        self.bound.add(node.name)
+        for outer in node.decorator_list + node.bases:
+            self.visit(outer)
+        self.nested.append(node)
+
+    def _comprehension(self, node):
+        self.visit(node.generators[0].iter)  # the first iterable is read outside
+        self.nested.append(node)
+
+    visit_ListComp = visit_SetComp = visit_DictComp = visit_GeneratorExp = _comprehension
+
+    def visit_Import(self, node):
+        self.bound.update(_bound_by_import(alias) for alias in node.names)
+
+    visit_ImportFrom = visit_Import
+
+    def visit_ExceptHandler(self, node):
+        if node.name:
+            self.bound.add(node.name)
+        self.generic_visit(node)
+
+    def visit_MatchAs(self, node):
+        if node.name:
+            self.bound.add(node.name)
+        self.generic_visit(node)
+
+
+def _scope(statements):
+    scope = _Scope()
+    for statement in statements:
+        scope.visit(statement)
+    return scope
+
+
+def _arguments(args):
+    every = args.posonlyargs + args.args + args.kwonlyargs + [args.vararg, args.kwarg]
+    return {arg.arg for arg in every if arg is not None}
+
+
+def _free(statements, outer):
+    """Names read in a scope (``statements``) or in the scopes inside it that neither
+    their own scope, nor one around it, nor ``outer`` binds."""
+    scope = _scope(statements)
+    visible = outer | scope.bound
+    free = scope.read - visible
+    for node in scope.nested:
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            free |= _free(node.body, visible | _arguments(node.args))
+        elif isinstance(node, ast.Lambda):
+            free |= _free([ast.Expr(node.body)], visible | _arguments(node.args))
+        elif isinstance(node, ast.ClassDef):
+            free |= _free(node.body, visible)
+        else:  # a comprehension: its targets are its own
+            targets = {name.id for generator in node.generators
+                       for name in ast.walk(generator.target) if isinstance(name, ast.Name)}
+            parts = [node.key, node.value] if isinstance(node, ast.DictComp) else [node.elt]
+            parts += [part for generator in node.generators for part in generator.ifs]
+            parts += [generator.iter for generator in node.generators[1:]]
+            free |= _free([ast.Expr(part) for part in parts], visible | targets)
+    return free
+
+
 def defined_names(tree):
-    """Every name a cell binds: assignments, definitions, arguments, imports."""
-    names = set()
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Name) and not isinstance(node.ctx, ast.Load):
-            names.add(node.id)
-        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-            names.add(node.name)
-        elif isinstance(node, ast.arg):
-            names.add(node.arg)
-        elif isinstance(node, (ast.Import, ast.ImportFrom)):
-            names.update(_bound_by_import(alias) for alias in node.names)
-        elif isinstance(node, ast.ExceptHandler) and node.name:
-            names.add(node.name)
-        elif isinstance(node, ast.MatchAs) and node.name:
-            names.add(node.name)
-    return names
+    """The names a cell binds for the cells after it: those of its own scope."""
+    return _scope(tree.body).bound
 
 
 def loaded_names(tree):
-    """Every name a cell reads."""
+    """Every name a cell reads, in any scope."""
     return {node.id for node in ast.walk(tree)
             if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load)}
 
 
-def _rebinds(tree):
-    """The names a cell binds at its top level or in its loops (not inside functions)."""
-    names, stack = set(), list(tree.body)
-    while stack:
-        node = stack.pop()
-        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-            names.add(node.name)
-            continue
-        if isinstance(node, ast.Name) and not isinstance(node.ctx, ast.Load):
-            names.add(node.id)
-        elif isinstance(node, (ast.Import, ast.ImportFrom)):
-            names.update(_bound_by_import(alias) for alias in node.names)
-        stack.extend(ast.iter_child_nodes(node))
-    return names
-
-
 def free_names(tree):
     """The names a cell reads but neither binds itself nor gets from Python or Jupyter."""
-    return loaded_names(tree) - defined_names(tree) - set(dir(builtins)) - KERNEL_NAMES
+    return _free(tree.body, set(dir(builtins)) | KERNEL_NAMES)
 
 
 def _is_glue_call(statement):
@@ -206,7 +263,7 @@ def learner_cells(sources, given, written):
         new = rewrite_imports(without_glue(source), allowed)
         tree = parse(new)
         if (tree is None or free_names(tree) - available or loaded_names(tree) & written
-                or _rebinds(tree) & (set(given) | set(written))):
+                or defined_names(tree) & (set(given) | set(written))):
             continue
         kept[index] = new
         available |= defined_names(tree)

@@ -616,9 +616,9 @@ def setup_cell(app, docname, taught):
 
 
 def intro_cell(app, docname, taught, given_names):
-    hooks_base = Hooks(app, docname, {})
+    links = Hooks(app, docname, {})  # for the links to the book
     title = app.env.titles[docname].astext()
-    chapter = hooks_base.url(app.builder.get_target_uri(docname))
+    chapter = links.url(app.builder.get_target_uri(docname))
     functions = ", ".join(f"`{name}`" for name in taught)
     text = [f"# Workbook: {title}", "",
             f"This is the chapter [{title}]({chapter}) of *rnnbook* as a notebook, with "
@@ -630,7 +630,7 @@ def intro_cell(app, docname, taught, given_names):
             "and on random problems, and reports what agrees and what does not; a stub "
             "reports \"not implemented yet\"."]
     if app.config.workbook_guide:
-        guide = hooks_base.role("ref", app.config.workbook_guide)
+        guide = links.role("ref", app.config.workbook_guide)
         text[-1] += f" {guide} explains the report."
     given = sorted(given_names - {"np", app.config.workbook_check.rpartition(".")[2]})
     if given:
