@@ -5,29 +5,33 @@ import os
 import sys
 from pathlib import Path
 
-from nbclient import NotebookClient
-from nbclient.exceptions import CellExecutionError
-
 REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO / "docs" / "_ext"))
-
-from ipc_kernels import ipc_kernel_manager  # noqa: E402 - docs/_ext is not a package
 
 MAY_RAISE = "raises-exception"  # the tag nbclient and MyST-NB let raise
 
 
-def execute(notebook, cwd, timeout=300):
+def execute(notebook, cwd, timeout=300, tree_on_path=True):
     """Run ``notebook`` top to bottom in a new kernel started in ``cwd``, in place.
 
     Returns None, or ``(index, cell, error output)`` for the first cell that raised
-    without the tag ``raises-exception``; nbclient stops there. The kernel imports the
-    rnnbook of this tree and keeps BLAS to one thread, as the book's build does.
+    without the tag ``raises-exception``; nbclient stops there. The kernel keeps BLAS to
+    one thread, as the book's build does, and imports the rnnbook of this tree; with
+    ``tree_on_path=False``, only what is installed (as a reader's kernel would).
     """
+    # Imported here: the numpy 1.26 run collects this file for doctests, without Jupyter.
+    from nbclient import NotebookClient
+    from nbclient.exceptions import CellExecutionError
+
+    sys.path.insert(0, str(REPO / "docs" / "_ext"))
+    from ipc_kernels import ipc_kernel_manager
+
     client = NotebookClient(notebook, timeout=timeout, kernel_name="python3",
                             kernel_manager_class=ipc_kernel_manager(),
                             resources={"metadata": {"path": str(cwd)}})
-    path = os.pathsep.join([str(REPO), os.environ.get("PYTHONPATH", "")]).rstrip(os.pathsep)
-    env = {**os.environ, "PYTHONPATH": path, "OPENBLAS_NUM_THREADS": "1"}
+    env = {**os.environ, "OPENBLAS_NUM_THREADS": "1"}
+    if tree_on_path:
+        env["PYTHONPATH"] = os.pathsep.join(
+            [str(REPO), os.environ.get("PYTHONPATH", "")]).rstrip(os.pathsep)
     try:
         # A loop of its own, closed at the end: callers may run several in threads.
         asyncio.run(client.async_execute(env=env))

@@ -213,7 +213,7 @@ def runs(built_book, tmp_path_factory):
     def run(path, version):
         notebook = read(path) if version == "stubs" else with_package_functions(read(path))
         folder = tmp_path_factory.mktemp(f"{path.stem}-{version}")  # nothing else in it
-        failure = execute(notebook, folder)
+        failure = execute(notebook, folder, tree_on_path=False)  # the installed rnnbook
         return failure, checks(notebook)
 
     jobs = [(path, version) for path in workbooks(built_book.site)
