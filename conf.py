@@ -41,6 +41,8 @@ extensions = [
     "sphinx.ext.mathjax",
     "sphinx_copybutton",
     "sphinx_design",
+    "sphinx_exercise",  # {exercise} and folded {solution-start}/{solution-end}
+    "sphinx_togglebutton",  # folds the solutions (":class: dropdown")
     "offline_mathjax",  # docs/_ext: MathJax served from the site, no CDN
     "package_dependencies",  # docs/_ext: chapters re-run when the package changes
     "ipynb_downloads",  # docs/_ext: each chapter's executed notebook in the download menu
@@ -53,6 +55,8 @@ extensions = [
     "sphinxcontrib.bibtex",  # {cite:p} / {cite:t} roles and the References page
     "sphinxcontrib.rsvgconverter",  # SVG -> PDF (vector) for the LaTeX build, via rsvg-convert
     "book_pdf",  # docs/_ext: the whole-book PDF, linked from every page
+    "exercise_labels",  # docs/_ext: in the PDF, links to an exercise find it
+    "workbooks",  # docs/_ext: each course chapter as a notebook to fill in; {your-turn}
 ]
 
 # --- Sources ----------------------------------------------------------------
@@ -81,6 +85,15 @@ api_links_require_explained = True  # api_links: every documented function has a
 # The LaTeX builder takes no SVG by default; plots are SVG outputs, and the
 # converter turns them into PDF, so they stay vectors in the book's PDF.
 nb_mime_priority_overrides = [("latex", "image/svg+xml", 15)]
+
+# --- Workbooks (docs/_ext/workbooks.py) ----------------------------------------
+workbook_functions = "rnnbook.grader.GRADABLE"  # a chapter may teach what check() grades
+workbook_check = "rnnbook.check"  # the grader the workbooks import
+workbook_guide = "do-it-yourself"  # the section that explains the grader's reports
+workbook_archive = "rnnbook-workbooks"  # _downloads/workbooks/rnnbook-workbooks.zip
+# Links from a workbook to the book's pages are relative to the workbook's place in the
+# site; set the address the book is served at to make them absolute.
+workbook_book_url = ""
 
 # --- MyST ------------------------------------------------------------------
 myst_enable_extensions = [

@@ -110,6 +110,58 @@ def test_pages_load_assets_from_the_site_only(built_book):
     assert (built_book.site / "_static" / "mathjax" / "tex-chtml.js").is_file()
 
 
+class _Folding(HTMLParser):
+    """Where each cell output and each solution of a page sits among its blocks."""
+
+    BLOCKS = ("div", "section", "details")
+
+    def __init__(self):
+        super().__init__()
+        self.open = []  # (tag, classes, id) of the blocks around the current position
+        self.exercises = []  # ids of the exercises seen so far
+        self.problems = []
+
+    def handle_starttag(self, tag, attrs):
+        if tag not in self.BLOCKS:
+            return
+        attrs = dict(attrs)
+        classes, ident = set((attrs.get("class") or "").split()), attrs.get("id")
+        in_exercises = any(block[2] == "exercises" for block in self.open)
+        folded = any({"solution", "dropdown"} <= block[1] for block in self.open)
+        if "exercise" in classes:
+            self.exercises.append(ident)
+        if "solution" in classes and "dropdown" not in classes:
+            self.problems.append(f"solution {ident} is not folded (:class: dropdown)")
+        if "solution" in classes and not self.exercises:
+            self.problems.append(f"solution {ident} comes before any exercise")
+        if "cell_output" in classes and in_exercises and not folded:
+            self.problems.append("an output under Exercises is not inside a folded "
+                                 "solution")
+        if "sd-dropdown" in classes and in_exercises:
+            self.problems.append("a {dropdown} under Exercises: fold a solution with "
+                                 "{solution-start} and :class: dropdown instead")
+        self.open.append((tag, classes, ident))
+
+    def handle_endtag(self, tag):
+        if tag in self.BLOCKS:
+            while self.open and self.open.pop()[0] != tag:
+                pass
+
+
+def test_every_solution_is_folded_with_its_words_code_and_output(built_book, chapters):
+    """Under a chapter's Exercises, what answers a question opens with one click."""
+    problems, solutions = {}, 0
+    for page in chapters:
+        html = built_book.page(page).read_text(encoding="utf-8")
+        parser = _Folding()
+        parser.feed(html)
+        solutions += html.count('class="solution dropdown')
+        if parser.problems:
+            problems[page] = sorted(set(parser.problems))
+    assert solutions > 30
+    assert not problems
+
+
 def test_every_known_mistake_links_to_a_section_of_the_book(built_book):
     from rnnbook.grader import MISTAKES
 
@@ -269,7 +321,7 @@ def test_a_reference_to_a_missing_api_entry_fails_the_build(small_book):
 def test_a_function_no_chapter_explains_fails_the_build(small_book):
     """With the real book's setting, a documented function needs a chapter."""
     book = small_book_with(small_book)
-    book.extra_options = ("-D", "api_links_require_explained=1")
+    book.extra_options = ("-D", "api_links_require_explained=1", "-D", "workbook_require_all=0")
     result = book.build()
     assert result.returncode != 0
     assert "rnnbook.activations.softmax is explained in no chapter" in result.stderr
@@ -325,3 +377,53 @@ def test_running_a_function_no_chapter_explains_fails_the_build(small_book):
     assert result.returncode != 0
     assert "calls rnnbook.activations.softmax, which is explained in no chapter" in (
         result.stdout + result.stderr)
+
+
+TEACHES = """
+(teaches)=
+# A chapter that teaches the RNN cell
+
+{explains}`rnnbook.rnn_cell_forward` computes equation {eq}`teaches-state`:
+
+```{math}
+:label: teaches-state
+a = \\tanh(W_{ax} x + W_{aa} a_{prev} + b_a)
+```
+
+```{literalinclude} ../rnnbook/cell.py
+:pyobject: rnn_cell_forward
+```
+
+```{code-cell} ipython3
+from rnnbook import rnn_cell_forward
+from rnnbook.course import rnn_cell_forward_case
+
+a_next, yt_pred, cache = rnn_cell_forward(**rnn_cell_forward_case())
+```
+
+```{code-cell} ipython3
+print("kept")
+```
+"""
+
+
+def test_a_chapter_that_teaches_a_graded_function_gets_a_workbook(small_book):
+    """Read from the chapter alone: no list of chapters to keep up to date."""
+    book = small_book_with(small_book, TEACHES)
+    book.extra_options += ("-D", "workbook_guide=")  # no Do it yourself page here
+    result = book.build()
+    assert result.returncode != 0
+    assert "teaches rnn_cell_forward but has no {your-turn} box" in result.stderr
+
+    book.write("chapter", TEACHES + "\n```{your-turn}\n```\n")
+    book.build_ok()
+    html = (book.html / "docs" / "chapter.html").read_text(encoding="utf-8")
+    assert 'href="../_downloads/workbooks/chapter.ipynb"' in html
+    notebook = json.loads((book.html / "_downloads/workbooks/chapter.ipynb").read_text())
+    sources = ["".join(cell["source"]) for cell in notebook["cells"]]
+    assert sources[1] == "import numpy as np\n\nfrom rnnbook import check\nfrom rnnbook import softmax"
+    stub = sources.index("check(rnn_cell_forward)") - 1
+    assert sources[stub].startswith("def rnn_cell_forward(xt, a_prev, parameters):")
+    assert "\\tag{1}" in "".join(sources)
+    assert "rnn_cell_forward_case" not in "".join(sources)  # the cell runs the stub: out
+    assert 'print("kept")' in sources

@@ -24,3 +24,98 @@ chapter_order = pytest.importorskip("chapter_order")
 ])
 def test_calls_are_found_through_every_kind_of_import(cells, expected):
     assert chapter_order.called_targets(cells) == expected
+
+
+# ---------------------------------------------------------------------------------
+# Workbooks: which code cells a learner's notebook keeps, and MyST to Jupyter Markdown
+
+learner_code = pytest.importorskip("learner_code")
+jupyter_markdown = pytest.importorskip("jupyter_markdown")
+
+
+def test_a_workbook_keeps_the_cells_a_learner_can_run():
+    sources = [
+        "import numpy as np\nfrom myst_nb import glue\n\n"
+        "from rnnbook import rnn_forward, softmax\nfrom rnnbook.course import rnn_forward_case",
+        "case = rnn_forward_case()\na, y, caches = rnn_forward(**case)",  # the stub: out
+        "print(a.shape)",  # needs the cell left out: out
+        "z = softmax(np.zeros((2, 1)))\nglue('z', float(z[0, 0]), display=False)\n"
+        "for k in range(2):\n    glue(f'k{k}', k, display=False)\nprint(z)",
+        "import matplotlib.pyplot as plt\nplt.plot([1.0])",  # not installed with rnnbook
+        "for check in range(3):\n    print(check)",  # would rebind the grader
+        "def twice(x):\n    return 2 * x\n\n\nprint(twice(z))",
+        "squares = [k * k for k in range(3)]",
+        "print(x, k)",  # a function's argument and a comprehension's target: not bound
+    ]
+    kept = learner_code.learner_cells(sources, given={"np", "check"}, written={"rnn_forward"})
+    assert kept == {0: "from rnnbook import softmax",
+                    3: "z = softmax(np.zeros((2, 1)))\nprint(z)",
+                    6: "def twice(x):\n    return 2 * x\n\n\nprint(twice(z))",
+                    7: "squares = [k * k for k in range(3)]"}
+
+
+class FakeHooks:
+    """Roles and directives as a workbook's hooks would render them, for a test."""
+
+    hidden = False
+
+    def role(self, name, text):
+        return {"eq": f"({text})", "ref": f"[{text}](page.html)"}.get(name, text)
+
+    def directive(self, block):
+        if block.name == "solution-start":
+            self.hidden = True
+        elif block.name == "solution-end":
+            self.hidden = False
+        elif block.name == "math" and not self.hidden:
+            return [jupyter_markdown.display_math(block.body, block.options.get("label"))]
+        elif block.name == "exercise" and not self.hidden:
+            inner = jupyter_markdown.convert(block.body, self)
+            return ["**Exercise.** " + jupyter_markdown.markdown_only(inner)]
+        return []
+
+
+MYST = """\
+(a-label)=
+# Title
+
+See {eq}`one` and {ref}`intro`; write ``{eq}`label` `` in MyST.
+
+```{math}
+:label: one
+a = b \\\\ c = d
+```
+
+````{exercise}
+:label: ex
+
+Compute this:
+
+```python
+>>> 1 + 1
+2
+```
+````
+
+````{solution-start} ex
+:class: dropdown
+````
+
+The secret answer.
+
+````{solution-end}
+````
+
+After.
+"""
+
+
+def test_myst_becomes_jupyter_markdown():
+    pieces = jupyter_markdown.convert(MYST, FakeHooks())
+    assert all(isinstance(piece, str) for piece in pieces)
+    text = "\n\n".join(pieces)
+    assert "(a-label)=" not in text
+    assert "See (one) and [intro](page.html); write ``{eq}`label` `` in MyST." in text
+    assert "$$\n\\begin{split}a = b \\\\ c = d\\end{split} \\tag{one}\n$$" in text
+    assert "**Exercise.** Compute this:\n\n```python\n>>> 1 + 1\n2\n```" in text
+    assert "secret" not in text and text.endswith("After.")

@@ -299,3 +299,24 @@ def test_the_whole_book_pdf_is_one_click_away(site_url, browser, mode):
         assert not problems and not visitor.blocked
         page.close()
     visitor.context.close()
+
+
+def test_a_solution_opens_and_closes_with_one_click(site_url, browser):
+    """Words, code and output of a solution are hidden until its title is clicked."""
+    visitor = Visitor(browser, site_url)
+    page, problems = visitor.open("docs/rnn_cell.html")
+    solutions = page.locator("div.solution")
+    assert solutions.count() == page.locator("div.exercise").count() >= 3
+    parts = [".cell_input", ".cell_output", "section p"]
+    for i in range(solutions.count()):
+        for part in parts:
+            assert not solutions.nth(i).locator(part).first.is_visible(), (i, part)
+    first = solutions.first
+    first.locator(".admonition-title").click()
+    for part in parts:
+        assert first.locator(part).first.is_visible(), part
+    assert not solutions.nth(1).locator(".cell_output").first.is_visible()
+    first.locator(".admonition-title").click()
+    assert not first.locator(".cell_output").first.is_visible()
+    assert not problems and not visitor.blocked
+    visitor.context.close()

@@ -13,9 +13,9 @@ import tempfile
 import uuid
 
 
-def use_ipc_kernels():
+def ipc_kernel_manager():
+    """A kernel manager class whose kernels listen on Unix sockets (also for the tests)."""
     from jupyter_client import AsyncKernelManager
-    from nbclient import client
     from traitlets import CaselessStrEnum, default
 
     class IPCKernelManager(AsyncKernelManager):
@@ -26,12 +26,19 @@ def use_ipc_kernels():
             # Absolute: the kernel runs in the notebook's folder, the client elsewhere.
             return os.path.join(tempfile.gettempdir(), f"book-kernel-{uuid.uuid4().hex[:16]}")
 
+    return IPCKernelManager
+
+
+def use_ipc_kernels():
+    from nbclient import client
+
     original = client.NotebookClient.__init__
     if getattr(original, "ipc_kernels", False):
         return
+    manager = ipc_kernel_manager()
 
     def __init__(self, *args, **kwargs):
-        kwargs.setdefault("kernel_manager_class", IPCKernelManager)
+        kwargs.setdefault("kernel_manager_class", manager)
         original(self, *args, **kwargs)
 
     __init__.ipc_kernels = True
