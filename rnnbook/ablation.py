@@ -17,17 +17,17 @@ checks of the arguments), and adds one change to the variant before it:
 4. ``one weight-gradient product``: the backward loop keeps only
    :math:`W_{Ga}^T dz_G^{\langle t \rangle}`; the weight gradients and ``dx`` are one
    product each after it (:func:`hoisted_backward`);
-
-Here :math:`W_G` is the four gates' weights stacked, :math:`[W_{Ga} \mid W_{Gx}]`
-its columns acting on :math:`a^{\langle t-1 \rangle}` and on
-:math:`x^{\langle t \rangle}`, :math:`b_G` the biases stacked, and :math:`z_G` and
-:math:`dz_G` the four pre-activations and their gradients stacked, ``(4 n_a, m)``.
 5. ``fused``: :mod:`rnnbook.fused`, whose loops write into memory allocated once
    and do each step's element-wise work in fewer calls (one ``tanh`` squashes the
    four gates, the gate derivatives of many steps take one call each, the biases are
    folded into the products, nothing is checked inside the loops).
 
-:data:`VARIANTS` lists them in that order. The rest of the module measures them:
+Here :math:`W_G` is the four gates' weights stacked, :math:`[W_{Ga} \mid W_{Gx}]`
+its columns acting on :math:`a^{\langle t-1 \rangle}` and on
+:math:`x^{\langle t \rangle}`, :math:`b_G` the biases stacked, and :math:`z_G` and
+:math:`dz_G` the four pre-activations and their gradients stacked, ``(4 n_a, m)``.
+
+:data:`VARIANTS` lists the variants in that order. The rest of the module measures them:
 the sizes of the book's benchmark (:data:`SIZES`, :func:`make_problem`), one
 forward and backward pass as a callable (:func:`runner`), timing in turns
 (:func:`interleaved_times`), and a check that two runs computed the same thing

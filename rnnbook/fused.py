@@ -772,9 +772,9 @@ def gru_forward(x, a0, parameters):
     The input's share of all three pre-activations, :math:`W_{Gx} x^{\langle t
     \rangle} + b_G` with the three layers stacked, is one product per block of steps
     before the loop. Inside it, one product
-    adds :math:`[W_r; W_u][:, :n_a]\, a^{\langle t-1 \rangle}` to the two gates, and,
+    adds :math:`[W_r; W_u][:, {:}n_a]\, a^{\langle t-1 \rangle}` to the two gates, and,
     once the reset gate is squashed, a second adds
-    :math:`W_c[:, :n_a] (\Gamma_r \odot a^{\langle t-1 \rangle})` to the candidate.
+    :math:`W_c[:, {:}n_a] (\Gamma_r \odot a^{\langle t-1 \rangle})` to the candidate.
 
     Examples
     --------
@@ -887,8 +887,8 @@ def gru_backward(da, caches):
 
     Notes
     -----
-    Each step makes two products: :math:`d\bar x_c[:n_a] = W_c[:, :n_a]^T dz_c` for
-    the reset gate, then :math:`[W_r; W_u][:, :n_a]^T [dz_r; dz_u]` for
+    Each step makes two products: :math:`d\bar x_c[{:}n_a] = W_c[:, {:}n_a]^T dz_c` for
+    the reset gate, then :math:`[W_r; W_u][:, {:}n_a]^T [dz_r; dz_u]` for
     :math:`da_{prev}`. The gate gradients of a block of steps are kept, so that the
     weight gradients (the candidate's state columns against
     :math:`\Gamma_r \odot a^{\langle t-1 \rangle}`, the gates' against

@@ -110,10 +110,10 @@ def gru_cell_forward(xt, a_prev, parameters):
     array([0.5, 0.5, 0.5])
     """
     xt, a_prev, p = check_step("gru", xt, a_prev, parameters)
-    concat = np.concatenate([a_prev, xt])  # (n_a + n_x, m), x-bar = [a<t-1>; x<t>]
+    concat = np.concatenate([a_prev, xt])  # (n_a + n_x, m): x-bar
     rt = sigmoid(p["Wr"] @ concat + p["br"])  # (n_a, m)
     ut = sigmoid(p["Wu"] @ concat + p["bu"])
-    concat_c = np.concatenate([rt * a_prev, xt])  # (n_a + n_x, m): what cct reads
+    concat_c = np.concatenate([rt * a_prev, xt])  # x-bar_c: what cct reads
     cct = np.tanh(p["Wc"] @ concat_c + p["bc"])
     a_next = ut * cct + (1 - ut) * a_prev
     yt_pred = softmax(p["Wy"] @ a_next + p["by"])  # (n_y, m)
@@ -271,7 +271,7 @@ def gru_reset_gate_grad(dra, a_prev, rt):
     Parameters
     ----------
     dra : ndarray, shape (n_a, m)
-        :math:`d\bar x_c[:n_a]`, the gradient with respect to the reset state
+        :math:`d\bar x_c[{:}n_a]`, the gradient with respect to the reset state
         :math:`\Gamma_r \odot a^{\langle t-1 \rangle}`: the first :math:`n_a` rows of
         :math:`d\bar x_c = W_c^T dz_c`.
     a_prev : ndarray, shape (n_a, m)
@@ -290,7 +290,7 @@ def gru_reset_gate_grad(dra, a_prev, rt):
 
     .. math::
 
-        dz_r = d\bar x_c[:n_a] \, a^{\langle t-1 \rangle} \, \Gamma_r (1 - \Gamma_r)
+        dz_r = d\bar x_c[{:}n_a] \, a^{\langle t-1 \rangle} \, \Gamma_r (1 - \Gamma_r)
 
     Examples
     --------
@@ -311,7 +311,7 @@ def gru_prev_state_grad(da_next, dra, ut, rt):
     da_next : ndarray, shape (n_a, m)
         Total gradient with respect to :math:`a^{\langle t \rangle}`.
     dra : ndarray, shape (n_a, m)
-        :math:`d\bar x_c[:n_a]`, the gradient with respect to the reset state
+        :math:`d\bar x_c[{:}n_a]`, the gradient with respect to the reset state
         :math:`\Gamma_r \odot a^{\langle t-1 \rangle}`.
     ut, rt : ndarray, shape (n_a, m)
         Update and reset gates.
@@ -326,10 +326,10 @@ def gru_prev_state_grad(da_next, dra, ut, rt):
     mix :math:`(1 - \Gamma_u) \odot a^{\langle t-1 \rangle}` and through the reset
     state the candidate reads:
 
-    .. math:: da_{next} \, (1 - \Gamma_u) + d\bar x_c[:n_a] \, \Gamma_r
+    .. math:: da_{next} \, (1 - \Gamma_u) + d\bar x_c[{:}n_a] \, \Gamma_r
 
     The gates read :math:`a^{\langle t-1 \rangle}` too; their share,
-    :math:`d\bar x[:n_a] = W_r[:, :n_a]^T dz_r + W_u[:, :n_a]^T dz_u`, is added by
+    :math:`d\bar x[{:}n_a] = W_r[:, {:}n_a]^T dz_r + W_u[:, {:}n_a]^T dz_u`, is added by
     :func:`gru_cell_backward`. The first term needs no weight and no squashing
     derivative: with the update gate near 0, the gradient passes back unchanged.
 
@@ -382,9 +382,9 @@ def gru_cell_backward(da_next, cache):
 
         dW_g = dz_g \, \bar x^T \ (g = r, u), \quad dW_c = dz_c \, \bar x_c^T, \quad
         db_g = \textstyle\sum_{\text{columns}} dz_g, \\
-        dx^{\langle t \rangle} = d\bar x[n_a:] + d\bar x_c[n_a:], \quad
-        da_{prev} = d\bar x[:n_a] + da_{next} (1 - \Gamma_u)
-        + d\bar x_c[:n_a] \, \Gamma_r
+        dx^{\langle t \rangle} = d\bar x[n_a{:}] + d\bar x_c[n_a{:}], \quad
+        da_{prev} = d\bar x[{:}n_a] + da_{next} (1 - \Gamma_u)
+        + d\bar x_c[{:}n_a] \, \Gamma_r
 
     Examples
     --------
@@ -408,13 +408,13 @@ def gru_cell_backward(da_next, cache):
     p, n_a = c.parameters, c.a_next.shape[0]
     dcct = gru_candidate_grad(da_next, c.ut, c.cct)  # (n_a, m), dz_c
     dut = gru_update_gate_grad(da_next, c.a_prev, c.ut, c.cct)  # dz_u
-    dconcat_c = p["Wc"].T @ dcct  # (n_a + n_x, m): gradient of [rt * a_prev; xt]
+    dconcat_c = p["Wc"].T @ dcct  # (n_a + n_x, m): d x-bar_c
     dra = dconcat_c[:n_a]  # (n_a, m): at the reset state rt * a_prev
     drt = gru_reset_gate_grad(dra, c.a_prev, c.rt)  # dz_r
-    dconcat = p["Wr"].T @ drt + p["Wu"].T @ dut  # (n_a + n_x, m): through the gates
+    dconcat = p["Wr"].T @ drt + p["Wu"].T @ dut  # d x-bar: via the gates
     concat = np.concatenate([c.a_prev, c.xt])  # (n_a + n_x, m), x-bar
     concat_c = np.concatenate([c.rt * c.a_prev, c.xt])  # x-bar_c
-    direct = gru_prev_state_grad(da_next, dra, c.ut, c.rt)  # not through weights
+    direct = gru_prev_state_grad(da_next, dra, c.ut, c.rt)
     gradients = {"dxt": dconcat[n_a:] + dconcat_c[n_a:],
                  "da_prev": dconcat[:n_a] + direct}
     layers = (("r", drt, concat), ("u", dut, concat), ("c", dcct, concat_c))
@@ -476,7 +476,7 @@ def gru_backward(da, caches):
         key: np.zeros(first.parameters[key[1:]].shape, dtype=dtype)
         for key in GRU_PARAMETER_GRADS
     }
-    da_prevt = np.zeros((n_a, m), dtype=dtype)  # da_prev<t+1>: from step t+1 to a<t>
+    da_prevt = np.zeros((n_a, m), dtype=dtype)  # da_prev<t+1>, to a<t>
     for t in reversed(range(T_x)):
         step = gru_cell_backward(da[:, :, t] + da_prevt, step_caches[t])
         dx[:, :, t], da_prevt = step["dxt"], step["da_prev"]
