@@ -12,17 +12,22 @@ checks of the arguments), and adds one change to the variant before it:
 2. ``time-major layout``: the same code, with every sequence array stored so that a
    step's ``(n, m)`` slice is one contiguous block of memory
    (:func:`time_major_forward`);
-3. ``input projection``: :math:`W_x x^{\langle t \rangle} + b` for every step in
-   one product before the loop (:func:`projected_forward`);
+3. ``input projection``: :math:`W_{Gx} x^{\langle t \rangle} + b_G` for every step
+   in one product before the loop (:func:`projected_forward`);
 4. ``one weight-gradient product``: the backward loop keeps only
-   :math:`W_a^T dG^{\langle t \rangle}`; the weight gradients and ``dx`` are one
+   :math:`W_{Ga}^T dz_G^{\langle t \rangle}`; the weight gradients and ``dx`` are one
    product each after it (:func:`hoisted_backward`);
 5. ``fused``: :mod:`rnnbook.fused`, whose loops write into memory allocated once
    and do each step's element-wise work in fewer calls (one ``tanh`` squashes the
    four gates, the gate derivatives of many steps take one call each, the biases are
    folded into the products, nothing is checked inside the loops).
 
-:data:`VARIANTS` lists them in that order. The rest of the module measures them:
+Here :math:`W_G` is the four gates' weights stacked, :math:`[W_{Ga} \mid W_{Gx}]`
+its columns acting on :math:`a^{\langle t-1 \rangle}` and on
+:math:`x^{\langle t \rangle}`, :math:`b_G` the biases stacked, and :math:`z_G` and
+:math:`dz_G` the four pre-activations and their gradients stacked, ``(4 n_a, m)``.
+
+:data:`VARIANTS` lists the variants in that order. The rest of the module measures them:
 the sizes of the book's benchmark (:data:`SIZES`, :func:`make_problem`), one
 forward and backward pass as a callable (:func:`runner`), timing in turns
 (:func:`interleaved_times`), and a check that two runs computed the same thing
@@ -74,8 +79,8 @@ class AblationCache(NamedTuple):
     a: np.ndarray  #: (n_a, m, T_x)
     c: np.ndarray  #: (n_a, m, T_x)
     gates: list  #: per step, the squashed (f, i, cc, o), each (n_a, m)
-    w: np.ndarray  #: (4 n_a, n_a + n_x), the gates stacked in COURSE_ORDER
-    b: np.ndarray  #: (4 n_a, 1)
+    w: np.ndarray  #: (4 n_a, n_a + n_x), W_G: the gates stacked in COURSE_ORDER
+    b: np.ndarray  #: (4 n_a, 1), b_G
     time_major: bool  #: whether each step of the arrays above is contiguous
 
 
@@ -110,7 +115,7 @@ def _checked(x, a0, parameters, c0, time_major):
 
 
 def _run_steps(pre_activation, xs, a0, c0, p, time_major):
-    """The forward loop of variants 1 to 3; ``pre_activation(t, a_prev)`` gives G."""
+    """The forward loop of variants 1 to 3; ``pre_activation(t, a_prev)`` gives z_G."""
     (_, m, T_x), n_a, dtype = xs.shape, a0.shape[0], xs.dtype
     a, c = (_sequence(n_a, m, T_x, dtype, time_major) for _ in range(2))
     y = _sequence(p["Wy"].shape[0], m, T_x, dtype, time_major)
@@ -130,7 +135,7 @@ def _stacked(x, a0, parameters, c0, time_major):
     xs, a0, c0, p, w, b = _checked(x, a0, parameters, c0, time_major)
 
     def pre_activation(t, a_prev):
-        return w @ np.concatenate([a_prev, xs[:, :, t]]) + b  # (4 n_a, m)
+        return w @ np.concatenate([a_prev, xs[:, :, t]]) + b  # (4 n_a, m), z_G
 
     a, y, c, gates = _run_steps(pre_activation, xs, a0, c0, p, time_major)
     return a, y, c, AblationCache(xs, a0, c0, a, c, gates, w, b, time_major)
@@ -159,10 +164,11 @@ def stacked_forward(x, a0, parameters, c0=None):
 
     Notes
     -----
-    With :math:`W` the four gate matrices on top of each other, in the order f, i,
+    With :math:`W_G` the four gate matrices on top of each other, in the order f, i,
     c, o, each step computes all four pre-activations at once,
-    :math:`G = W [a^{\langle t-1 \rangle}; x^{\langle t \rangle}] + b`, shape
-    :math:`(4 n_a, m)`, and splits it into the four gates.
+    :math:`z_G = W_G \bar x + b_G` with :math:`\bar x = [a^{\langle t-1 \rangle};
+    x^{\langle t \rangle}]`, shape :math:`(4 n_a, m)`, and splits it into the four
+    gates.
 
     Examples
     --------
@@ -215,9 +221,10 @@ def projected_forward(x, a0, parameters, c0=None):
     -----
     Split the stacked weights into the columns acting on
     :math:`a^{\langle t-1 \rangle}` and those acting on :math:`x^{\langle t \rangle}`:
-    :math:`G = W_a a^{\langle t-1 \rangle} + (W_x x^{\langle t \rangle} + b)`. The
-    bracket does not depend on the recurrence, so for all steps it is one product
-    :math:`W_x X` with :math:`X` of shape :math:`(n_x, m T_x)`, before the loop.
+    :math:`z_G = W_{Ga} a^{\langle t-1 \rangle} + (W_{Gx} x^{\langle t \rangle} +
+    b_G)`. The bracket does not depend on the recurrence, so for all steps it is one
+    product of :math:`W_{Gx}` with the inputs of every step side by side, an
+    :math:`(n_x, m T_x)` matrix, before the loop.
 
     Examples
     --------
@@ -269,7 +276,7 @@ def _check_gradient(da, caches):
 
 
 def _gate_gradients(da_next, dc_next, cache, t):
-    """dG (4 n_a, m) of step t, from :mod:`rnnbook.gates`, and dc<t-1>."""
+    """dz_G (4 n_a, m) of step t, from :mod:`rnnbook.gates`, and dc<t-1>."""
     f, i, cc, o = cache.gates[t]
     c_next = cache.c[:, :, t]
     c_prev = cache.c[:, :, t - 1] if t > 0 else cache.c0
@@ -291,7 +298,7 @@ def _as_gradients(dx, da0, dw, db):
 
 
 def stacked_backward(da, caches):
-    r"""Backward pass of variants 1 to 3: per step, one product for dz and one for dW.
+    r"""Variants 1 to 3, backward: per step, one product for d x-bar and one for dW.
 
     Parameters
     ----------
@@ -309,9 +316,9 @@ def stacked_backward(da, caches):
 
     Notes
     -----
-    With :math:`dG` the four gates' gradients stacked, :math:`(4 n_a, m)`, each step
-    makes :math:`dz = W^T dG` (whose rows are ``da_prev`` and ``dxt``) and adds
-    :math:`dG\, z^T` to :math:`dW`.
+    With :math:`dz_G` the four gates' gradients stacked, :math:`(4 n_a, m)`, each
+    step makes :math:`d\bar x = W_G^T dz_G` (whose rows are ``da_prev`` and ``dxt``)
+    and adds :math:`dz_G\, \bar x^T` to :math:`dW_G`.
 
     Examples
     --------
@@ -335,17 +342,17 @@ def stacked_backward(da, caches):
     db = np.zeros_like(caches.b, dtype=da.dtype)
     da_prev, dc_prev = np.zeros((n_a, m), da.dtype), np.zeros((n_a, m), da.dtype)
     for t in reversed(range(T_x)):
-        dg, dc_prev = _gate_gradients(da[:, :, t] + da_prev, dc_prev, caches, t)
+        dg, dc_prev = _gate_gradients(da[:, :, t] + da_prev, dc_prev, caches, t)  # dz_G
         a_prev = caches.a[:, :, t - 1] if t > 0 else caches.a0
-        dz = caches.w.T @ dg  # (n_a + n_x, m)
+        dconcat = caches.w.T @ dg  # (n_a + n_x, m), d x-bar
         dw += dg @ np.concatenate([a_prev, caches.inputs[:, :, t]]).T
         db += dg.sum(axis=1, keepdims=True)
-        dx[:, :, t], da_prev = dz[n_a:], dz[:n_a]
+        dx[:, :, t], da_prev = dconcat[n_a:], dconcat[:n_a]
     return _as_gradients(dx, da_prev, dw, db)
 
 
 def hoisted_backward(da, caches):
-    r"""Variants 4 and on, backward: only :math:`W_a^T dG` in the loop; dW and dx after it.
+    r"""Variants 4 and on, backward: only :math:`W_{Ga}^T dz_G` in the loop; dW, dx after.
 
     Parameters
     ----------
@@ -362,13 +369,13 @@ def hoisted_backward(da, caches):
     Notes
     -----
     Nothing in the loop reads the weight gradient, a sum over steps:
-    :math:`dW = \sum_t dG^{\langle t \rangle} z^{\langle t \rangle T} =
-    [dG^{\langle 1 \rangle} \cdots dG^{\langle T_x \rangle}]
-    [z^{\langle 1 \rangle} \cdots z^{\langle T_x \rangle}]^T`, one product with
-    :math:`m T_x` columns inside. The same holds for
-    :math:`dx^{\langle t \rangle} = W_x^T dG^{\langle t \rangle}`. So the loop keeps
-    each step's :math:`dG` and makes only :math:`W_a^T dG^{\langle t \rangle}`, the
-    gradient flowing into step t - 1.
+    :math:`dW_G = \sum_t dz_G^{\langle t \rangle} \bar x^{\langle t \rangle T} =
+    [dz_G^{\langle 1 \rangle} \cdots dz_G^{\langle T_x \rangle}]
+    [\bar x^{\langle 1 \rangle} \cdots \bar x^{\langle T_x \rangle}]^T`, one product
+    with :math:`m T_x` columns inside. The same holds for
+    :math:`dx^{\langle t \rangle} = W_{Gx}^T dz_G^{\langle t \rangle}`. So the loop
+    keeps each step's :math:`dz_G` and makes only
+    :math:`W_{Ga}^T dz_G^{\langle t \rangle}`, the gradient flowing into step t - 1.
 
     Examples
     --------
@@ -385,7 +392,7 @@ def hoisted_backward(da, caches):
     """
     da = _check_gradient(da, caches)
     (n_a, m, T_x), n_x = da.shape, caches.inputs.shape[0]
-    dg = np.zeros((4 * n_a, T_x, m), dtype=da.dtype)  # a block of steps is (4 n_a, T m)
+    dg = np.zeros((4 * n_a, T_x, m), dtype=da.dtype)  # dz_G; steps side by side
     da_prev, dc_prev = np.zeros((n_a, m), da.dtype), np.zeros((n_a, m), da.dtype)
     w_a_t = caches.w[:, :n_a].T
     for t in reversed(range(T_x)):
@@ -394,9 +401,9 @@ def hoisted_backward(da, caches):
     by_step = caches.a[:, :, : T_x - 1].transpose(0, 2, 1)  # (n_a, T_x - 1, m)
     a_prev = np.concatenate([caches.a0[:, None], by_step], axis=1)  # (n_a, T_x, m)
     x_by_step = caches.inputs[:, :, :T_x].transpose(0, 2, 1)  # (n_x, T_x, m)
-    z = np.concatenate([a_prev, x_by_step]).reshape(n_a + n_x, T_x * m)  # a copy
+    concat = np.concatenate([a_prev, x_by_step]).reshape(n_a + n_x, T_x * m)  # a copy
     dg = dg.reshape(4 * n_a, T_x * m)
-    dw = dg @ z.T
+    dw = dg @ concat.T
     dx = (caches.w[:, n_a:].T @ dg).reshape(n_x, T_x, m).transpose(0, 2, 1)
     return _as_gradients(dx, da_prev, dw, dg.sum(axis=1, keepdims=True))
 

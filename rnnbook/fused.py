@@ -12,11 +12,14 @@ What changes inside, each step worth its own measurement in the book:
   so a step makes one product instead of four; the GRU's three make two products,
   since its candidate reads :math:`\Gamma_r \odot a^{\langle t-1 \rangle}`, which
   exists only after the first;
-* **one input projection**: :math:`W_x x^{\langle t \rangle} + b` does not depend on
-  the recurrence, so it is one wide product for a whole block of steps (the whole
+* **one input projection**: with the layers' weights stacked,
+  :math:`W_G = [W_{Ga} \mid W_{Gx}]`, the input's share of the stacked
+  pre-activations, :math:`W_{Gx} x^{\langle t \rangle} + b_G`, does not depend on the
+  recurrence, so it is one wide product for a whole block of steps (the whole
   sequence, unless it is long), before the loop;
-* **one weight-gradient product**: likewise :math:`dW = \sum_t dG^{\langle t \rangle}
-  z^{\langle t \rangle T}` is one product per block of steps, after their loop;
+* **one weight-gradient product**: likewise :math:`dW_G = \sum_t dz_G^{\langle t
+  \rangle} \bar x^{\langle t \rangle T}` is one product per block of steps, after
+  their loop;
 * **time-major layout**: arrays are ``(T_x, n, m)``, so that step t is the book's own
   ``(n, m)`` array, contiguous in memory, and so is each gate's block of rows in it;
 * **buffer reuse**: the loops write into memory allocated once, with ``out=``.
@@ -196,7 +199,7 @@ def backward_widths(kind, n_a, n_x):
     Returns
     -------
     widths : tuple of int
-        First the gradients at the pre-activations (dz_a for the RNN, the stacked dG
+        First the gradients at the pre-activations (dz_a for the RNN, the stacked dz_G
         for the LSTM and the GRU); then room for them as columns, for the weight-gradient
         products; then one buffer shared in turn by what the loop needs (the block
         of ``da``; for the LSTM also the factor q that carries da into dc) and what
@@ -252,9 +255,9 @@ def _block_gradients(dg, h, x1, wx_t, dw, dx, buffers, reset=None):
     """
     B, _, m = dg.shape
     n_a, n_x = h.shape[1], wx_t.shape[0]
-    dg_buffer, z_buffer = buffers
+    dg_buffer, rows_buffer = buffers
     dg_rows = _rows_by_step(dg, dg_buffer)  # (k, B m)
-    h_rows = _rows_by_step(h, z_buffer)  # (n_a, B m)
+    h_rows = _rows_by_step(h, rows_buffer)  # (n_a, B m)
     if reset is None:
         dw[:, :n_a] += dg_rows @ h_rows.T
     else:
@@ -262,7 +265,7 @@ def _block_gradients(dg, h, x1, wx_t, dw, dx, buffers, reset=None):
         h_rows.reshape(n_a, B, m)[...] *= reset.transpose(1, 0, 2)  # r ⊙ a<t-1>
         dw[-n_a:, :n_a] += dg_rows[-n_a:] @ h_rows.T
     dw[:, n_a:] += dg_rows @ x1.reshape(len(x1), B * m).T  # inputs and biases
-    dx_rows = z_buffer[: n_x * B * m].reshape(n_x, B * m)
+    dx_rows = rows_buffer[: n_x * B * m].reshape(n_x, B * m)
     np.matmul(wx_t, dg_rows, out=dx_rows)
     np.copyto(dx, dx_rows.reshape(n_x, B, m).transpose(0, 2, 1))
 
@@ -445,8 +448,9 @@ def _split_gates(g, count=4):
 def _lstm_step(g, c_prev, c_next, a_next, work):
     """Squash the gates ``g`` (4 n_a, m) in place, then write c<t> and a<t>.
 
-    Every gate is a block of rows of ``g``, contiguous in memory, and so are
-    ``c_prev``, ``c_next``, ``a_next`` and ``work`` (n_a, m).
+    On entry ``g`` holds the stacked pre-activations z_G, the sigmoid gates' halved;
+    on exit, the gates. Every gate is a block of rows of ``g``, contiguous in memory,
+    and so are ``c_prev``, ``c_next``, ``a_next`` and ``work`` (n_a, m).
     """
     np.tanh(g, out=g)
     sigmoid_gates = g[: 3 * c_prev.shape[0]]
@@ -498,9 +502,9 @@ def lstm_forward(x, a0, parameters, c0=None):
 
     Notes
     -----
-    With the gates stacked, :math:`G^{\langle t \rangle} = W [a^{\langle t-1 \rangle};
-    x^{\langle t \rangle}; 1]` is split as :math:`W_a a^{\langle t-1 \rangle} + (W_x
-    x^{\langle t \rangle} + b)`; the bracket is one product per block of steps
+    With the gates stacked, :math:`z_G^{\langle t \rangle} = W_G \bar x^{\langle t
+    \rangle} + b_G` is split as :math:`W_{Ga} a^{\langle t-1 \rangle} + (W_{Gx}
+    x^{\langle t \rangle} + b_G)`; the bracket is one product per block of steps
     (usually all of them), before the loop. Then, as in the cell,
 
     .. math::
@@ -650,12 +654,12 @@ def lstm_backward(da, caches):
     Notes
     -----
     Each step needs only element-wise work and one product,
-    :math:`da_{prev} = W_a^T dG^{\langle t \rangle}` for the four stacked gates at
-    once. The gate gradients :math:`dG` of a block of steps are kept, so that the
-    weight and bias gradients :math:`dW = \sum_t dG^{\langle t \rangle}
-    [a^{\langle t-1 \rangle}; x^{\langle t \rangle}; 1]^T` (two products, one for
-    the columns of :math:`a^{\langle t-1 \rangle}`, one for the rest) and
-    :math:`dx = W_x^T dG` are made once per block.
+    :math:`da_{prev} = W_{Ga}^T dz_G^{\langle t \rangle}` for the four stacked gates
+    at once. The gate gradients :math:`dz_G` of a block of steps are kept, so that
+    the weight and bias gradients :math:`[dW_G \mid db_G] = \sum_t dz_G^{\langle t
+    \rangle} [\bar x^{\langle t \rangle}; 1]^T` (two products, one for the columns of
+    :math:`a^{\langle t-1 \rangle}`, one for the rest) and :math:`dx = W_{Gx}^T dz_G`
+    are made once per block.
 
     Examples
     --------
@@ -707,8 +711,8 @@ def lstm_backward(da, caches):
 def _gru_step(g, a_prev, a_next, wc_a, work):
     """Squash ``g`` (3 n_a, m) in place, finish the candidate, write a<t>.
 
-    On entry the rows of r and u hold their whole (halved) pre-activations, the
-    candidate's rows only the input's share: the state's share,
+    On entry the rows of r and u hold their whole pre-activations z_r and z_u
+    (halved), the candidate's rows only the input's share of z_c: the state's share,
     ``wc_a`` (r ⊙ a<t-1>), needs the squashed reset gate. ``work`` is (2, n_a, m).
     """
     n_a = a_prev.shape[0]
@@ -765,11 +769,12 @@ def gru_forward(x, a0, parameters):
 
     Notes
     -----
-    The input's share of all three pre-activations, :math:`W_x x^{\langle t \rangle}
-    + b`, is one product per block of steps before the loop. Inside it, one product
-    adds :math:`[W_r; W_u][:, :n_a]\, a^{\langle t-1 \rangle}` to the two gates, and,
+    The input's share of all three pre-activations, :math:`W_{Gx} x^{\langle t
+    \rangle} + b_G` with the three layers stacked, is one product per block of steps
+    before the loop. Inside it, one product
+    adds :math:`[W_r; W_u][:, {:}n_a]\, a^{\langle t-1 \rangle}` to the two gates, and,
     once the reset gate is squashed, a second adds
-    :math:`W_c[:, :n_a] (\Gamma_r \odot a^{\langle t-1 \rangle})` to the candidate.
+    :math:`W_c[:, {:}n_a] (\Gamma_r \odot a^{\langle t-1 \rangle})` to the candidate.
 
     Examples
     --------
@@ -827,14 +832,15 @@ def _gru_step_backward(da, dg, gates, wc_t, work):
 
     ``da`` (n_a, m) is the gradient reaching a<t>, ``dg`` holds the step's factors
     from :func:`_gru_gate_factors`, ``wc_t`` is the candidate's state columns,
-    transposed (n_a, n_a). Left in ``work[0]``: ``da (1 - u) + d(r ⊙ a<t-1>) r``,
-    the part of da<t-1> that does not go through the gates' weights.
+    transposed (n_a, n_a). Left in ``work[0]``: ``da (1 - u) + dra r``, with ``dra``
+    the gradient at r ⊙ a<t-1> (the first n_a rows of d x-bar_c): the part of
+    da<t-1> that does not go through the gates' weights.
     """
     n_a, m = da.shape
     r, u, _ = _split_gates(gates, 3)
     update_candidate = dg[n_a:].reshape(2, n_a, m)
     update_candidate *= da
-    np.matmul(wc_t, dg[2 * n_a :], out=work[0])  # gradient of r ⊙ a<t-1>
+    np.matmul(wc_t, dg[2 * n_a :], out=work[0])  # dra: the gradient at r ⊙ a<t-1>
     dg[:n_a] *= work[0]  # reset gate
     work[0] *= r
     work[0] += da
@@ -881,8 +887,8 @@ def gru_backward(da, caches):
 
     Notes
     -----
-    Each step makes two products: :math:`W_c[:, :n_a]^T d\tilde c` for the reset
-    gate, then :math:`[W_r; W_u][:, :n_a]^T [d\Gamma_r; d\Gamma_u]` for
+    Each step makes two products: :math:`d\bar x_c[{:}n_a] = W_c[:, {:}n_a]^T dz_c` for
+    the reset gate, then :math:`[W_r; W_u][:, {:}n_a]^T [dz_r; dz_u]` for
     :math:`da_{prev}`. The gate gradients of a block of steps are kept, so that the
     weight gradients (the candidate's state columns against
     :math:`\Gamma_r \odot a^{\langle t-1 \rangle}`, the gates' against

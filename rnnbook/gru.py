@@ -1,22 +1,24 @@
 r"""The gated recurrent unit (GRU): cell, sequence, gate derivatives and backward passes.
 
-The course's full GRU, in its notation. With :math:`z = [a^{\langle t-1 \rangle};
-x^{\langle t \rangle}]`, a reset gate :math:`\Gamma_r` and an update gate
-:math:`\Gamma_u`:
+The course's full GRU, in the book's notation. The gates read the stacked column
+:math:`\bar x = [a^{\langle t-1 \rangle}; x^{\langle t \rangle}]` (``concat``), the
+candidate its own column :math:`\bar x_c = [\Gamma_r \odot a^{\langle t-1 \rangle};
+x^{\langle t \rangle}]` (``concat_c``), with a reset gate :math:`\Gamma_r` and an update
+gate :math:`\Gamma_u`:
 
 .. math::
 
-    \Gamma_r &= \sigma(W_r z + b_r), \qquad \Gamma_u = \sigma(W_u z + b_u), \\
-    \tilde c &= \tanh\left(W_c [\Gamma_r \odot a^{\langle t-1 \rangle};
-    x^{\langle t \rangle}] + b_c\right), \\
+    \Gamma_r &= \sigma(z_r), \quad z_r = W_r \bar x + b_r, \qquad
+    \Gamma_u = \sigma(z_u), \quad z_u = W_u \bar x + b_u, \\
+    \tilde c &= \tanh(z_c), \quad z_c = W_c \bar x_c + b_c, \\
     a^{\langle t \rangle} &= \Gamma_u \odot \tilde c + (1 - \Gamma_u) \odot
     a^{\langle t-1 \rangle}, \qquad
     \hat y^{\langle t \rangle} = \operatorname{softmax}(W_y a^{\langle t \rangle} + b_y)
 
 There is no separate cell state: the memory *is* the hidden state
 (:math:`c^{\langle t \rangle} = a^{\langle t \rangle}`). The gate derivatives, one
-function per equation, return gradients with respect to *pre-activations*, as in
-:mod:`rnnbook.gates`. Shapes: ``(n_a, m)`` unless stated.
+function per equation, return the gradients :math:`dz_r, dz_u, dz_c` at the
+*pre-activations*, as in :mod:`rnnbook.gates`. Shapes: ``(n_a, m)`` unless stated.
 """
 
 from typing import NamedTuple
@@ -74,13 +76,15 @@ def gru_cell_forward(xt, a_prev, parameters):
 
     Notes
     -----
-    With :math:`z = [a^{\langle t-1 \rangle}; x^{\langle t \rangle}]`:
+    With the stacked columns :math:`\bar x = [a^{\langle t-1 \rangle};
+    x^{\langle t \rangle}]` and :math:`\bar x_c = [\Gamma_r \odot
+    a^{\langle t-1 \rangle}; x^{\langle t \rangle}]`:
 
     .. math::
 
-        \Gamma_r &= \sigma(W_r z + b_r), \quad \Gamma_u = \sigma(W_u z + b_u), \quad
-        \tilde c = \tanh(W_c [\Gamma_r \odot a^{\langle t-1 \rangle};
-        x^{\langle t \rangle}] + b_c) \\
+        \Gamma_r &= \sigma(W_r \bar x + b_r), \quad
+        \Gamma_u = \sigma(W_u \bar x + b_u), \quad
+        \tilde c = \tanh(W_c \bar x_c + b_c) \\
         a^{\langle t \rangle} &= \Gamma_u \odot \tilde c
         + (1 - \Gamma_u) \odot a^{\langle t-1 \rangle}
 
@@ -106,11 +110,11 @@ def gru_cell_forward(xt, a_prev, parameters):
     array([0.5, 0.5, 0.5])
     """
     xt, a_prev, p = check_step("gru", xt, a_prev, parameters)
-    z = np.concatenate([a_prev, xt])  # (n_a + n_x, m)
-    rt = sigmoid(p["Wr"] @ z + p["br"])  # (n_a, m)
-    ut = sigmoid(p["Wu"] @ z + p["bu"])
-    zc = np.concatenate([rt * a_prev, xt])  # (n_a + n_x, m): what cct reads
-    cct = np.tanh(p["Wc"] @ zc + p["bc"])
+    concat = np.concatenate([a_prev, xt])  # (n_a + n_x, m): x-bar
+    rt = sigmoid(p["Wr"] @ concat + p["br"])  # (n_a, m)
+    ut = sigmoid(p["Wu"] @ concat + p["bu"])
+    concat_c = np.concatenate([rt * a_prev, xt])  # x-bar_c: what cct reads
+    cct = np.tanh(p["Wc"] @ concat_c + p["bc"])
     a_next = ut * cct + (1 - ut) * a_prev
     yt_pred = softmax(p["Wy"] @ a_next + p["by"])  # (n_y, m)
     return a_next, yt_pred, GRUCache(a_next, a_prev, rt, ut, cct, xt, p)
@@ -180,12 +184,12 @@ def gru_forward(x, a0, parameters):
 
 
 def gru_candidate_grad(da_next, ut, cct):
-    r"""Gradient with respect to the candidate's pre-activation.
+    r"""Gradient with respect to the candidate's pre-activation z_c.
 
     Parameters
     ----------
     da_next : ndarray, shape (n_a, m)
-        Gradient with respect to :math:`a^{\langle t \rangle}`.
+        Total gradient with respect to :math:`a^{\langle t \rangle}`.
     ut : ndarray, shape (n_a, m)
         Update gate :math:`\Gamma_u^{\langle t \rangle}`.
     cct : ndarray, shape (n_a, m)
@@ -194,13 +198,14 @@ def gru_candidate_grad(da_next, ut, cct):
     Returns
     -------
     dcct : ndarray, shape (n_a, m)
+        :math:`dz_c`.
 
     Notes
     -----
     :math:`\partial a^{\langle t \rangle} / \partial \tilde c = \Gamma_u`, then tanh's
     derivative:
 
-    .. math:: d\tilde c = da_{next} \, \Gamma_u \left(1 - \tilde c^{\,2}\right)
+    .. math:: dz_c = da_{next} \, \Gamma_u \left(1 - \tilde c^{\,2}\right)
 
     It is the LSTM's :func:`rnnbook.gates.candidate_grad` with :math:`dc` replaced
     by :math:`da_{next}`: in the GRU the memory is the hidden state.
@@ -218,12 +223,12 @@ def gru_candidate_grad(da_next, ut, cct):
 
 
 def gru_update_gate_grad(da_next, a_prev, ut, cct):
-    r"""Gradient with respect to the update gate's pre-activation.
+    r"""Gradient with respect to the update gate's pre-activation z_u.
 
     Parameters
     ----------
     da_next : ndarray, shape (n_a, m)
-        Gradient with respect to :math:`a^{\langle t \rangle}`.
+        Total gradient with respect to :math:`a^{\langle t \rangle}`.
     a_prev : ndarray, shape (n_a, m)
         Previous hidden state :math:`a^{\langle t-1 \rangle}`.
     ut : ndarray, shape (n_a, m)
@@ -234,6 +239,7 @@ def gru_update_gate_grad(da_next, a_prev, ut, cct):
     Returns
     -------
     dut : ndarray, shape (n_a, m)
+        :math:`dz_u`.
 
     Notes
     -----
@@ -241,7 +247,10 @@ def gru_update_gate_grad(da_next, a_prev, ut, cct):
     :math:`\partial a^{\langle t \rangle} / \partial \Gamma_u = \tilde c -
     a^{\langle t-1 \rangle}`; then the sigmoid's derivative:
 
-    .. math:: d\Gamma_u = da_{next} \, (\tilde c - a_{prev}) \, \Gamma_u (1 - \Gamma_u)
+    .. math::
+
+        dz_u = da_{next} \, (\tilde c - a^{\langle t-1 \rangle}) \,
+        \Gamma_u (1 - \Gamma_u)
 
     Examples
     --------
@@ -257,14 +266,14 @@ def gru_update_gate_grad(da_next, a_prev, ut, cct):
 
 
 def gru_reset_gate_grad(dra, a_prev, rt):
-    r"""Gradient with respect to the reset gate's pre-activation.
+    r"""Gradient with respect to the reset gate's pre-activation z_r.
 
     Parameters
     ----------
     dra : ndarray, shape (n_a, m)
-        Gradient with respect to the reset state :math:`\Gamma_r \odot
-        a^{\langle t-1 \rangle}`: the first :math:`n_a` rows of :math:`W_c^T
-        d\tilde c`.
+        :math:`d\bar x_c[{:}n_a]`, the gradient with respect to the reset state
+        :math:`\Gamma_r \odot a^{\langle t-1 \rangle}`: the first :math:`n_a` rows of
+        :math:`d\bar x_c = W_c^T dz_c`.
     a_prev : ndarray, shape (n_a, m)
         Previous hidden state :math:`a^{\langle t-1 \rangle}`.
     rt : ndarray, shape (n_a, m)
@@ -273,12 +282,15 @@ def gru_reset_gate_grad(dra, a_prev, rt):
     Returns
     -------
     drt : ndarray, shape (n_a, m)
+        :math:`dz_r`.
 
     Notes
     -----
     The reset gate only scales the state the candidate reads:
 
-    .. math:: d\Gamma_r = d(\Gamma_r a_{prev}) \, a_{prev} \, \Gamma_r (1 - \Gamma_r)
+    .. math::
+
+        dz_r = d\bar x_c[{:}n_a] \, a^{\langle t-1 \rangle} \, \Gamma_r (1 - \Gamma_r)
 
     Examples
     --------
@@ -297,10 +309,10 @@ def gru_prev_state_grad(da_next, dra, ut, rt):
     Parameters
     ----------
     da_next : ndarray, shape (n_a, m)
-        Gradient with respect to :math:`a^{\langle t \rangle}`.
+        Total gradient with respect to :math:`a^{\langle t \rangle}`.
     dra : ndarray, shape (n_a, m)
-        Gradient with respect to the reset state :math:`\Gamma_r \odot
-        a^{\langle t-1 \rangle}`.
+        :math:`d\bar x_c[{:}n_a]`, the gradient with respect to the reset state
+        :math:`\Gamma_r \odot a^{\langle t-1 \rangle}`.
     ut, rt : ndarray, shape (n_a, m)
         Update and reset gates.
 
@@ -314,10 +326,10 @@ def gru_prev_state_grad(da_next, dra, ut, rt):
     mix :math:`(1 - \Gamma_u) \odot a^{\langle t-1 \rangle}` and through the reset
     state the candidate reads:
 
-    .. math:: da_{prev}^{direct} = da_{next} \, (1 - \Gamma_u) + d(\Gamma_r a_{prev}) \, \Gamma_r
+    .. math:: da_{next} \, (1 - \Gamma_u) + d\bar x_c[{:}n_a] \, \Gamma_r
 
     The gates read :math:`a^{\langle t-1 \rangle}` too; their share,
-    :math:`W_r[:, :n_a]^T d\Gamma_r + W_u[:, :n_a]^T d\Gamma_u`, is added by
+    :math:`d\bar x[{:}n_a] = W_r[:, {:}n_a]^T dz_r + W_u[:, {:}n_a]^T dz_u`, is added by
     :func:`gru_cell_backward`. The first term needs no weight and no squashing
     derivative: with the update gate near 0, the gradient passes back unchanged.
 
@@ -343,7 +355,9 @@ def gru_cell_backward(da_next, cache):
     Parameters
     ----------
     da_next : ndarray, shape (n_a, m)
-        Gradient of the loss with respect to :math:`a^{\langle t \rangle}`.
+        The total gradient of the loss with respect to :math:`a^{\langle t \rangle}`,
+        :math:`da_{next}^{\langle t \rangle}`: from this step's output and from the
+        later steps.
     cache : GRUCache
         The cache returned by :func:`gru_cell_forward` (a plain tuple in the same
         order works too).
@@ -357,18 +371,20 @@ def gru_cell_backward(da_next, cache):
 
     Notes
     -----
-    The gates read :math:`z = [a^{\langle t-1 \rangle}; x^{\langle t \rangle}]`, the
-    candidate reads :math:`z_c = [\Gamma_r \odot a^{\langle t-1 \rangle};
-    x^{\langle t \rangle}]`. With :math:`dz_c = W_c^T d\tilde c`, whose first
-    :math:`n_a` rows are :math:`d(\Gamma_r a_{prev})`:
+    The gates read :math:`\bar x = [a^{\langle t-1 \rangle}; x^{\langle t \rangle}]`
+    (``concat``), the candidate reads :math:`\bar x_c = [\Gamma_r \odot
+    a^{\langle t-1 \rangle}; x^{\langle t \rangle}]` (``concat_c``). Their gradients
+    are :math:`d\bar x = W_r^T dz_r + W_u^T dz_u` (``dconcat``) and
+    :math:`d\bar x_c = W_c^T dz_c` (``dconcat_c``), whose first :math:`n_a` rows
+    belong to the reset state :math:`\Gamma_r \odot a^{\langle t-1 \rangle}`:
 
     .. math::
 
-        dW_c = d\tilde c \, z_c^T, \quad dW_g = d\Gamma_g \, z^T \ (g = r, u), \quad
-        db = \textstyle\sum_{\text{columns}} d(\cdot), \\
-        dz = W_r^T d\Gamma_r + W_u^T d\Gamma_u, \quad
-        dx^{\langle t \rangle} = dz[n_a:] + dz_c[n_a:], \quad
-        da_{prev} = dz[:n_a] + da_{prev}^{direct}
+        dW_g = dz_g \, \bar x^T \ (g = r, u), \quad dW_c = dz_c \, \bar x_c^T, \quad
+        db_g = \textstyle\sum_{\text{columns}} dz_g, \\
+        dx^{\langle t \rangle} = d\bar x[n_a{:}] + d\bar x_c[n_a{:}], \quad
+        da_{prev} = d\bar x[{:}n_a] + da_{next} (1 - \Gamma_u)
+        + d\bar x_c[{:}n_a] \, \Gamma_r
 
     Examples
     --------
@@ -390,18 +406,21 @@ def gru_cell_backward(da_next, cache):
     c = _as_cache(GRUCache, cache, "gru")
     da_next = _upstream("da_next", da_next, c.a_next)
     p, n_a = c.parameters, c.a_next.shape[0]
-    dcct = gru_candidate_grad(da_next, c.ut, c.cct)  # (n_a, m)
-    dut = gru_update_gate_grad(da_next, c.a_prev, c.ut, c.cct)
-    dzc = p["Wc"].T @ dcct  # (n_a + n_x, m): gradient of [rt * a_prev; xt]
-    drt = gru_reset_gate_grad(dzc[:n_a], c.a_prev, c.rt)
-    dz = p["Wr"].T @ drt + p["Wu"].T @ dut  # (n_a + n_x, m): the gates' share
-    z = np.concatenate([c.a_prev, c.xt])  # (n_a + n_x, m)
-    zc = np.concatenate([c.rt * c.a_prev, c.xt])
-    direct = gru_prev_state_grad(da_next, dzc[:n_a], c.ut, c.rt)
-    gradients = {"dxt": dz[n_a:] + dzc[n_a:], "da_prev": dz[:n_a] + direct}
-    for g, dg, inputs in (("r", drt, z), ("u", dut, z), ("c", dcct, zc)):
-        gradients["dW" + g] = dg @ inputs.T  # (n_a, n_a + n_x)
-        gradients["db" + g] = dg.sum(axis=1, keepdims=True)  # (n_a, 1)
+    dcct = gru_candidate_grad(da_next, c.ut, c.cct)  # (n_a, m), dz_c
+    dut = gru_update_gate_grad(da_next, c.a_prev, c.ut, c.cct)  # dz_u
+    dconcat_c = p["Wc"].T @ dcct  # (n_a + n_x, m): d x-bar_c
+    dra = dconcat_c[:n_a]  # (n_a, m): at the reset state rt * a_prev
+    drt = gru_reset_gate_grad(dra, c.a_prev, c.rt)  # dz_r
+    dconcat = p["Wr"].T @ drt + p["Wu"].T @ dut  # d x-bar: via the gates
+    concat = np.concatenate([c.a_prev, c.xt])  # (n_a + n_x, m), x-bar
+    concat_c = np.concatenate([c.rt * c.a_prev, c.xt])  # x-bar_c
+    direct = gru_prev_state_grad(da_next, dra, c.ut, c.rt)
+    gradients = {"dxt": dconcat[n_a:] + dconcat_c[n_a:],
+                 "da_prev": dconcat[:n_a] + direct}
+    layers = (("r", drt, concat), ("u", dut, concat), ("c", dcct, concat_c))
+    for g, dz_g, inputs in layers:
+        gradients["dW" + g] = dz_g @ inputs.T  # (n_a, n_a + n_x)
+        gradients["db" + g] = dz_g.sum(axis=1, keepdims=True)  # (n_a, 1)
     return gradients
 
 
@@ -411,9 +430,10 @@ def gru_backward(da, caches):
     Parameters
     ----------
     da : ndarray, shape (n_a, m, T_x)
-        Gradient of the loss with respect to every hidden state. ``T_x`` may be
-        smaller than the forward pass's: only the first ``T_x`` cached steps are
-        used, and ``dx`` has ``T_x`` steps.
+        The part of the gradient at every hidden state that reaches it directly,
+        :math:`da^{\langle t \rangle}` = ``da[:, :, t]``. ``T_x`` may be smaller than
+        the forward pass's: only the first ``T_x`` cached steps are used, and ``dx``
+        has ``T_x`` steps.
     caches : SequenceCache
         The caches returned by :func:`gru_forward`.
 
@@ -426,7 +446,7 @@ def gru_backward(da, caches):
     Notes
     -----
     One gradient travels backwards through time, the hidden state's, added to the
-    loss's own gradient at each step:
+    part that reaches each step directly:
 
     .. math:: da_{next}^{\langle t \rangle} = da^{\langle t \rangle} + da_{prev}^{\langle t+1 \rangle}
 
@@ -456,7 +476,7 @@ def gru_backward(da, caches):
         key: np.zeros(first.parameters[key[1:]].shape, dtype=dtype)
         for key in GRU_PARAMETER_GRADS
     }
-    da_prevt = np.zeros((n_a, m), dtype=dtype)
+    da_prevt = np.zeros((n_a, m), dtype=dtype)  # da_prev<t+1>, to a<t>
     for t in reversed(range(T_x)):
         step = gru_cell_backward(da[:, :, t] + da_prevt, step_caches[t])
         dx[:, :, t], da_prevt = step["dxt"], step["da_prev"]

@@ -351,10 +351,11 @@ ALT = {
         "the right, touched by only two operations: element-wise multiplication by one "
         "minus the update gate, then addition of the update gate times the candidate "
         "value c-tilde. At the left, a at step t-1 also branches downwards. Stacked with "
-        "x at step t, it feeds two sigmoid layers side by side, the reset gate and the "
-        "update gate. The reset gate multiplies a at step t-1 element-wise; that product, "
-        "stacked with x at step t, feeds the candidate layer (tanh), whose output c-tilde "
-        "is multiplied by the update gate and added to the top line. On the right, the "
+        "x at step t into one vector, x-bar at step t, it feeds two sigmoid layers side "
+        "by side, the reset gate and the update gate. The reset gate multiplies a at step "
+        "t-1 element-wise; that product, stacked with x at step t into the candidate's "
+        "own vector, x-bar-c at step t, feeds the candidate layer (tanh), whose output "
+        "c-tilde is multiplied by the update gate and added to the top line. On the right, the "
         "new hidden state also passes down through softmax of W_y a plus b_y to give the "
         "prediction y-hat at step t."),
 }
@@ -630,7 +631,7 @@ def draw_lstm_cell(c: Canvas):
 
 @figure("gru_cell", (800, 640), "One GRU cell: two gates, and the hidden state as the memory")
 def draw_gru_cell(c: Canvas):
-    hy, bus, gy, py, ry = 86, 430, 336, 196, 236  # highway, bus, gate row, product, reset
+    hy, bus, gy, py, ry = 86, 430, 324, 196, 236  # highway, bus, gate row, product, reset
     ax, sx, rx, ux, cx = 84, 150, 240, 345, 500   # a<t-1> branch, stack, reset, update, cand.
     ox, xy = 650, 500                              # output column, x<t> branch row
     c.box(401, 285, 678, 470, "muted", tint="none", rx=14, width=1.4, dash="6 5")
@@ -658,13 +659,14 @@ def draw_gru_cell(c: Canvas):
     c.path([(sx, 556), (sx, bus + 38)], "input")
     c.math(sx, 574, "x^{⟨t⟩}", M, "input")
     c.path([(sx + 41, bus), (ux, bus), (ux, gy + 29)], "fg", radius=10)
+    c.math(sx + 67, bus - 17, "x\u0304^{⟨t⟩}", 17, "fg")  # the stacked column
     c.dot(rx, bus, "fg")
     c.path([(rx, bus), (rx, gy + 29)], "fg")
     for x, name in ((rx, "reset"), (ux, "update")):
         _gate(c, x, gy, "σ", name)
     # update gate: 1 - Γu scales the old state, Γu the candidate
     c.path([(ux, gy - 29), (ux, 166)], "fg")
-    c.math(ux - 9, 286, "Γ_{u}", M, "fg", anchor="end")
+    c.math(ux - 9, 274, "Γ_{u}", M, "fg", anchor="end")
     c.box(ux, 150, 80, 32, "fg")
     c.math(ux, 150, "1 − Γ_{u}", 16, "fg")
     c.path([(ux, 134), (ux, hy + 16)], "fg")
@@ -672,7 +674,7 @@ def draw_gru_cell(c: Canvas):
     c.path([(ux, py), (cx - 14, py)], "fg")
     # reset gate: Γr ⊙ a<t-1>, stacked with x<t>, feeds the candidate
     c.path([(rx, gy - 29), (rx, ry + 14)], "fg")
-    c.math(rx + 10, 280, "Γ_{r}", M, "fg", anchor="start")
+    c.math(rx + 10, 270, "Γ_{r}", M, "fg", anchor="start")
     c.op(rx, ry, "x", "fg")
     c.rule(f"M{ux} {ry - 7}V{ry + 7}", "paper", width=8)  # the lines cross, not join
     c.path([(rx + 14, ry), (412, ry), (412, bus - 18), (cx - 58, bus - 18)], "hidden",
@@ -684,9 +686,11 @@ def draw_gru_cell(c: Canvas):
     c.dot(sx, xy, "input")
     c.path([(sx, xy), (cx, xy), (cx, bus + 38)], "input", radius=10)
     c.path([(cx, bus - 38), (cx, gy + 29)], "fg")
+    c.math(cx + 8, (bus - 38 + gy + 29) / 2, "x\u0304_{c}^{⟨t⟩}", 17, "fg",
+           anchor="start")  # the candidate's own stacked column
     _gate(c, cx, gy, "tanh", "candidate")
     c.path([(cx, gy - 29), (cx, py + 14)], "fg")
-    c.math(cx + 9, 266, "c\u0303", M, "fg", anchor="start")
+    c.math(cx + 9, 256, "c\u0303", M, "fg", anchor="start")
     c.op(cx, py, "x", "fg")
     c.path([(cx, py - 14), (cx, hy + 16)], "fg")
     # the prediction, read off the new hidden state
