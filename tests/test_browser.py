@@ -22,6 +22,12 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run"
                  "--disable-background-networking"]
 LOCAL_HOSTS = {"127.0.0.1", "localhost"}
 
+WAIT_FOR_MATHJAX = """async () => {
+  if (window.MathJax && MathJax.startup && MathJax.startup.promise) {
+    await MathJax.startup.promise;
+  }
+}"""
+
 # After MathJax has finished: math left unrendered, MathJax errors, raw TeX
 # delimiters in the visible text (code excluded), and copy buttons.
 INSPECT_PAGE = """async () => {
@@ -151,20 +157,34 @@ class Visitor:
         else:
             route.continue_()
 
-    def open(self, path, redirect_to=None):
+    def open(self, path, redirect_to=None, wait_until="load"):
         """Load a page; return it with its console errors and failed local requests.
 
         A page that forwards elsewhere (``redirect_to``) is returned once it got there.
+        With ``wait_until="commit"`` it is returned while it loads (see ``open_all``).
         """
         page = self.context.new_page()
         problems = []
         page.on("console", lambda m: m.type == "error" and problems.append(f"console: {m.text}"))
         page.on("pageerror", lambda e: problems.append(f"page error: {e}"))
         page.on("response", lambda r: r.status >= 400 and problems.append(f"{r.status} {r.url}"))
-        page.goto(f"{self.base}/{path}", wait_until="load")
+        page.goto(f"{self.base}/{path}", wait_until=wait_until)
         if redirect_to:
             page.wait_for_url(f"{self.base}/{redirect_to}", wait_until="load")
         return page, problems
+
+
+def open_all(visitors, path):
+    """One page in every visitor's context, loading side by side; ``{key: (page, problems)}``.
+
+    Each browser context has its own renderer process, so on two cores two pages load
+    and typeset their math at the same time.
+    """
+    opened = {key: visitor.open(path, wait_until="commit") for key, visitor in visitors.items()}
+    for page, _ in opened.values():
+        page.wait_for_load_state("load")
+        page.evaluate(WAIT_FOR_MATHJAX)
+    return opened
 
 
 def site_pages(site):
@@ -327,12 +347,6 @@ def axe_script():
     return found[-1]
 
 
-WAIT_FOR_MATHJAX = """async () => {
-  if (window.MathJax && MathJax.startup && MathJax.startup.promise) {
-    await MathJax.startup.promise;
-  }
-}"""
-
 # Starts axe-core (its default rules, which are WCAG 2.2 A and AA and best practices,
 # and its experimental ones; not the AAA rules) and returns at once: the result lands
 # in window.rnnbookAxe. Only serious and critical violations are kept.
@@ -371,17 +385,15 @@ def axe_reports(built_book, site_url, browser):
     """Every page checked by axe-core in light and in dark mode.
 
     ``{mode: {path: violations}}``, plus the requests to other hosts, ``{mode: [url]}``.
-    The two modes are checked at the same time, in two browser contexts: each has its
-    own renderer process, so each can have a core.
+    The two modes are checked at the same time, each in its own browser context.
     """
     visitors = {mode: Visitor(browser, site_url, mode=mode) for mode in MODES}
     reports = {mode: {} for mode in MODES}
     for path in content_pages(built_book.site):
-        pages = {mode: visitor.open(path)[0] for mode, visitor in visitors.items()}
-        for page in pages.values():
-            page.evaluate(WAIT_FOR_MATHJAX)
+        opened = open_all(visitors, path)
+        for page, _ in opened.values():
             start_axe(page)
-        for mode, page in pages.items():
+        for mode, (page, _) in opened.items():
             assert page.evaluate("document.documentElement.dataset.theme") == mode
             reports[mode][path] = axe_violations(page)
             page.close()
@@ -405,22 +417,31 @@ def test_no_serious_accessibility_violations(axe_reports, chapters, mode):
     assert not blocked[mode]
 
 
-@pytest.mark.parametrize("mode", MODES)
-def test_no_page_scrolls_sideways_on_a_phone(built_book, site_url, browser, mode):
-    """375 px wide: wide code, outputs, tables and equations scroll in their own box."""
-    visitor = Visitor(browser, site_url, mode=mode, phone=True)
-    widths = {}
+@pytest.fixture(scope="module")
+def phone_widths(built_book, site_url, browser):
+    """How wide every page is on a phone, in both modes: ``{mode: {path: px}}``, with
+    each mode's page problems and requests to other hosts."""
+    visitors = {mode: Visitor(browser, site_url, mode=mode, phone=True) for mode in MODES}
+    widths, problems = {mode: {} for mode in MODES}, {mode: {} for mode in MODES}
     for path in content_pages(built_book.site):
-        page, problems = visitor.open(path)
-        page.evaluate(WAIT_FOR_MATHJAX)
-        widths[path] = page.evaluate(PAGE_WIDTH)
-        assert not problems, f"{path}: {problems}"
-        page.close()
-    visitor.context.close()
-    assert "docs/index.html" in widths
-    too_wide = {path: width for path, width in widths.items() if width > PHONE["width"]}
+        for mode, (page, found) in open_all(visitors, path).items():
+            widths[mode][path] = page.evaluate(PAGE_WIDTH)
+            problems[mode][path] = found
+            page.close()
+    for visitor in visitors.values():
+        visitor.context.close()
+    return widths, problems, {mode: visitor.blocked for mode, visitor in visitors.items()}
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_no_page_scrolls_sideways_on_a_phone(phone_widths, mode):
+    """375 px wide: wide code, outputs, tables and equations scroll in their own box."""
+    widths, problems, blocked = phone_widths
+    assert "docs/index.html" in widths[mode]
+    too_wide = {path: width for path, width in widths[mode].items() if width > PHONE["width"]}
     assert not too_wide, f"pages wider than the {PHONE['width']} px screen: {too_wide}"
-    assert not visitor.blocked
+    assert not {path: found for path, found in problems[mode].items() if found}
+    assert not blocked[mode]
 
 
 # --- Hover previews -------------------------------------------------------------------
@@ -474,8 +495,7 @@ def test_hovering_a_link_shows_a_preview_of_its_target(built_book, site_url, bro
     pattern, selector = PREVIEWED_LINKS[kind]
     path = page_with(built_book.site, pattern)
     visitor = Visitor(browser, site_url, mode=mode)
-    page, problems = visitor.open(path)
-    page.evaluate(WAIT_FOR_MATHJAX)
+    page, problems = open_all({mode: visitor}, path)[mode]
     link = page.locator(f"article.bd-article {selector}").first
     expected = page.evaluate(EXPECTED_PREVIEW, link.get_attribute("href"))
     assert expected is not None, f"{path}: {link.get_attribute('href')} leads nowhere"
