@@ -57,6 +57,8 @@ extensions = [
     "book_pdf",  # docs/_ext: the whole-book PDF, linked from every page
     "exercise_labels",  # docs/_ext: in the PDF, links to an exercise find it
     "workbooks",  # docs/_ext: each course chapter as a notebook to fill in; {your-turn}
+    "hover_previews",  # docs/_ext: sphinx-tippy's previews of link targets, served locally
+    "accessible_markup",  # docs/_ext: HTML of folded cells and citations that passes axe
 ]
 
 # --- Sources ----------------------------------------------------------------
@@ -161,6 +163,7 @@ html_last_updated_fmt = None
 html_show_sphinx = False
 html_copy_source = True
 html_sourcelink_suffix = ""  # .md sources download as .md, not .md.txt
+html_domain_indices = False  # no Python module index page: the API chapter is one
 # pydata-sphinx-theme logs "Got invalid theme mode" to the console on a first visit
 # (nothing in localStorage yet) unless a default mode is set.
 html_context = {"default_mode": "auto"}
@@ -173,6 +176,24 @@ html_theme_options = {
     "navigation_with_keys": False,
     # The sidebar has a search field already; this drops the header's duplicate.
     "navbar_persistent": [],
+}
+
+# --- Hover previews (sphinx-tippy, through docs/_ext/hover_previews.py) -------------
+# Its scripts come from the site (docs/_static/vendor/), not from its default CDN, and
+# it looks nothing up on the network while the book builds.
+tippy_js = ("vendor/popper/popper.min.js", "vendor/tippy/tippy-bundle.umd.min.js")
+tippy_enable_wikitips = False
+tippy_enable_doitips = False
+tippy_rtd_urls = []
+tippy_enable_mathjax = True  # equations in previews are typeset when they open
+tippy_anchor_parent_selector = "article.bd-article"  # the chapter's text, not the menus
+tippy_props = {
+    "placement": "auto-start",
+    "maxWidth": 500,
+    # The pointer can move onto the preview without closing it, and follow its links.
+    "interactive": True,
+    "theme": "rnnbook",  # its colours: docs/_static/rnnbook.css
+    "delay": [200, 100],  # ms before it opens, before it closes
 }
 
 # --- PDF (LaTeX builder, XeLaTeX) -----------------------------------------------

@@ -2,7 +2,8 @@
 
 The site is served from 127.0.0.1; every request to any other host is blocked and
 counted. Playwright never downloads a browser here: it drives /usr/bin/chromium
-(``make test`` installs it with apt-get).
+(``make test`` installs it with apt-get). axe-core checks every page's accessibility;
+``make test`` unpacks it into the virtual environment (see the Makefile).
 """
 
 import http.server
@@ -20,6 +21,12 @@ CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
                  "--disable-background-networking"]
 LOCAL_HOSTS = {"127.0.0.1", "localhost"}
+
+WAIT_FOR_MATHJAX = """async () => {
+  if (window.MathJax && MathJax.startup && MathJax.startup.promise) {
+    await MathJax.startup.promise;
+  }
+}"""
 
 # After MathJax has finished: math left unrendered, MathJax errors, raw TeX
 # delimiters in the visible text (code excluded), and copy buttons.
@@ -122,14 +129,24 @@ def browser():
         chromium.close()
 
 
-class Visitor:
-    """A browser context that blocks and records requests to other hosts."""
+PHONE = {"width": 375, "height": 800}  # a small phone, in CSS pixels
 
-    def __init__(self, browser, base, mode="light"):
+
+class Visitor:
+    """A browser context that blocks and records requests to other hosts.
+
+    ``mode`` is the colour scheme, set both as the system's and as the theme's stored
+    choice; ``phone=True`` makes it a touch screen 375 px wide.
+    """
+
+    def __init__(self, browser, base, mode="light", phone=False):
         self.base = base
+        self.mode = mode
         self.blocked = []
-        self.context = browser.new_context(color_scheme=mode,
-                                           viewport={"width": 1280, "height": 900})
+        screen = dict(viewport=PHONE, is_mobile=True, has_touch=True) if phone else \
+            dict(viewport={"width": 1280, "height": 900})
+        self.context = browser.new_context(color_scheme=mode, **screen)
+        self.context.add_init_script(f"localStorage.setItem('mode', '{mode}')")
         self.context.route("**/*", self._route)
 
     def _route(self, route):
@@ -140,26 +157,45 @@ class Visitor:
         else:
             route.continue_()
 
-    def open(self, path, redirect_to=None):
+    def open(self, path, redirect_to=None, wait_until="load"):
         """Load a page; return it with its console errors and failed local requests.
 
         A page that forwards elsewhere (``redirect_to``) is returned once it got there.
+        With ``wait_until="commit"`` it is returned while it loads (see ``open_all``).
         """
         page = self.context.new_page()
         problems = []
         page.on("console", lambda m: m.type == "error" and problems.append(f"console: {m.text}"))
         page.on("pageerror", lambda e: problems.append(f"page error: {e}"))
         page.on("response", lambda r: r.status >= 400 and problems.append(f"{r.status} {r.url}"))
-        page.goto(f"{self.base}/{path}", wait_until="load")
+        page.goto(f"{self.base}/{path}", wait_until=wait_until)
         if redirect_to:
             page.wait_for_url(f"{self.base}/{redirect_to}", wait_until="load")
         return page, problems
+
+
+def open_all(visitors, path):
+    """One page in every visitor's context, loading side by side; ``{key: (page, problems)}``.
+
+    Each browser context has its own renderer process, so on two cores two pages load
+    and typeset their math at the same time.
+    """
+    opened = {key: visitor.open(path, wait_until="commit") for key, visitor in visitors.items()}
+    for page, _ in opened.values():
+        page.wait_for_load_state("load")
+        page.evaluate(WAIT_FOR_MATHJAX)
+    return opened
 
 
 def site_pages(site):
     """Every HTML page of the site (theme template fragments in _static excluded)."""
     return sorted(p.relative_to(site).as_posix() for p in site.rglob("*.html")
                   if p.relative_to(site).parts[0] not in ("_static", "_sources"))
+
+
+def content_pages(site):
+    """The pages that show something: every page but those that forward elsewhere."""
+    return [path for path in site_pages(site) if redirect_target(site, path) is None]
 
 
 def redirect_target(site, path):
@@ -266,8 +302,6 @@ def test_search_finds_the_lstm_cell_chapter(site_url, browser):
 @pytest.mark.parametrize("mode", ["light", "dark"])
 def test_text_is_readable_in_light_and_dark_mode(site_url, browser, mode):
     visitor = Visitor(browser, site_url, mode=mode)
-    # What the theme's switcher stores; a first visit follows the system (color_scheme).
-    visitor.context.add_init_script(f"localStorage.setItem('mode', '{mode}')")
     for path in ["docs/index.html", "docs/rnn_cell.html", "docs/do_it_yourself.html"]:
         page, problems = visitor.open(path)
         assert page.evaluate("document.documentElement.dataset.theme") == mode
@@ -286,7 +320,6 @@ def test_text_is_readable_in_light_and_dark_mode(site_url, browser, mode):
 def test_the_whole_book_pdf_is_one_click_away(site_url, browser, mode):
     """The header's PDF button shows next to the download menu and serves the PDF."""
     visitor = Visitor(browser, site_url, mode=mode)
-    visitor.context.add_init_script(f"localStorage.setItem('mode', '{mode}')")
     for path in ["docs/rnn_cell.html", "search.html"]:
         page, problems = visitor.open(path)
         button = page.locator("a.btn-download-book-pdf-button")
@@ -318,5 +351,188 @@ def test_a_solution_opens_and_closes_with_one_click(site_url, browser):
     assert not solutions.nth(1).locator(".cell_output").first.is_visible()
     first.locator(".admonition-title").click()
     assert not first.locator(".cell_output").first.is_visible()
+
+
+# --- Accessibility (axe-core) -------------------------------------------------------
+
+MODES = ("light", "dark")
+SERIOUS = ("serious", "critical")
+
+
+def axe_script():
+    """axe-core's browser script, as ``make test`` unpacked it into the environment."""
+    found = sorted(Path(sys.prefix).glob("axe-core-*/axe.min.js"))
+    assert found, f"axe-core not found in {sys.prefix}: run `make test` (it fetches it)"
+    return found[-1]
+
+
+# Starts axe-core (its default rules, which are WCAG 2.2 A and AA and best practices,
+# and its experimental ones; not the AAA rules) and returns at once: the result lands
+# in window.rnnbookAxe. Only serious and critical violations are kept.
+START_AXE = """(context) => {
+  window.rnnbookAxe = undefined;
+  const experimental = axe.getRules(["experimental"]).map(rule => [rule.ruleId, {enabled: true}]);
+  axe.run(context || document, {resultTypes: ["violations"],
+                                rules: Object.fromEntries(experimental)})
+    .then(result => {
+      window.rnnbookAxe = result.violations
+        .filter(v => ["serious", "critical"].includes(v.impact))
+        .flatMap(v => v.nodes.map(node => ({rule: v.id, impact: v.impact, help: v.help,
+                                            element: node.target.join(" "),
+                                            html: node.html.slice(0, 200)})));
+    }, error => { window.rnnbookAxe = [{rule: "axe-core failed", impact: "critical",
+                                        help: String(error), element: "", html: ""}]; });
+}"""
+
+
+def start_axe(page, context=None):
+    page.add_script_tag(path=str(axe_script()))
+    page.evaluate(START_AXE, context)
+
+
+def axe_violations(page):
+    """What the axe-core run started on ``page`` found (waits for it to finish)."""
+    page.wait_for_function("window.rnnbookAxe !== undefined", timeout=300_000, polling=250)
+    return page.evaluate("window.rnnbookAxe")
+
+
+PAGE_WIDTH = """() => document.scrollingElement.scrollWidth"""
+
+
+@pytest.fixture(scope="module")
+def axe_reports(built_book, site_url, browser):
+    """Every page checked by axe-core in light and in dark mode.
+
+    ``{mode: {path: violations}}``, plus the requests to other hosts, ``{mode: [url]}``.
+    The two modes are checked at the same time, each in its own browser context.
+    """
+    visitors = {mode: Visitor(browser, site_url, mode=mode) for mode in MODES}
+    reports = {mode: {} for mode in MODES}
+    for path in content_pages(built_book.site):
+        opened = open_all(visitors, path)
+        for page, _ in opened.values():
+            start_axe(page)
+        for mode, (page, _) in opened.items():
+            assert page.evaluate("document.documentElement.dataset.theme") == mode
+            reports[mode][path] = axe_violations(page)
+            page.close()
+    for visitor in visitors.values():
+        visitor.context.close()
+    return reports, {mode: visitor.blocked for mode, visitor in visitors.items()}
+
+
+def describe(violations, mode):
+    return "\n".join(f"{v['rule']} ({v['impact']}) on {path} in {mode} mode: "
+                     f"{v['element']}: {v['html']}\n    {v['help']}"
+                     for path, found in violations.items() for v in found)
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_no_serious_accessibility_violations(axe_reports, chapters, mode):
+    reports, blocked = axe_reports
+    assert {f"docs/{name}.html" for name in chapters} <= set(reports[mode])
+    bad = {path: found for path, found in reports[mode].items() if found}
+    assert not bad, "\n" + describe(bad, mode)
+    assert not blocked[mode]
+
+
+@pytest.fixture(scope="module")
+def phone_widths(built_book, site_url, browser):
+    """How wide every page is on a phone, in both modes: ``{mode: {path: px}}``, with
+    each mode's page problems and requests to other hosts."""
+    visitors = {mode: Visitor(browser, site_url, mode=mode, phone=True) for mode in MODES}
+    widths, problems = {mode: {} for mode in MODES}, {mode: {} for mode in MODES}
+    for path in content_pages(built_book.site):
+        for mode, (page, found) in open_all(visitors, path).items():
+            widths[mode][path] = page.evaluate(PAGE_WIDTH)
+            problems[mode][path] = found
+            page.close()
+    for visitor in visitors.values():
+        visitor.context.close()
+    return widths, problems, {mode: visitor.blocked for mode, visitor in visitors.items()}
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_no_page_scrolls_sideways_on_a_phone(phone_widths, mode):
+    """375 px wide: wide code, outputs, tables and equations scroll in their own box."""
+    widths, problems, blocked = phone_widths
+    assert "docs/index.html" in widths[mode]
+    too_wide = {path: width for path, width in widths[mode].items() if width > PHONE["width"]}
+    assert not too_wide, f"pages wider than the {PHONE['width']} px screen: {too_wide}"
+    assert not {path: found for path, found in problems[mode].items() if found}
+    assert not blocked[mode]
+
+
+# --- Hover previews -------------------------------------------------------------------
+
+# A kind of link, and a pattern that finds a page of the built site that has one.
+PREVIEWED_LINKS = {
+    "glossary term": (r'<a class="reference internal" href="[^"]*#term-', 'a[href*="#term-"]'),
+    "section": (r'<a class="reference internal" href="[^"]+"><span class="std std-ref">',
+                'a.reference.internal:has(> span.std-ref)'),
+    "equation": (r'<a class="reference internal" href="[^"]*#equation-',
+                 'a.reference.internal[href*="#equation-"]'),
+    "figure": (r'<a class="reference internal" href="[^"]*#fig-',
+               'a.reference.internal[href*="#fig-"]'),
+    "API entry": (r'<a class="reference internal" href="api\.html#rnnbook\.',
+                  'a.reference.internal[href^="api.html#rnnbook."]'),
+}
+
+# What a preview must show of its target, found on the target's own page.
+EXPECTED_PREVIEW = """async (href) => {
+  const url = new URL(href, document.baseURI);
+  const html = await (await fetch(url.pathname)).text();
+  let target = new DOMParser().parseFromString(html, "text/html")
+                              .getElementById(decodeURIComponent(url.hash.slice(1)));
+  if (!target) return null;
+  if (target.matches("span:empty")) target = target.parentElement;  // a second id
+  // Text up to its first math (TeX in the page's source, rendered in the preview).
+  const text = node => node ? node.textContent.split("\\\\")[0].replace(/[#¶\\s]+$/, "").trim() : "";
+  if (target.matches("dt")) {  // a glossary term or an API entry: name and definition
+    const name = target.matches(".sig") ? text(target.querySelector(".sig-name")) : text(target);
+    let definition = target.nextElementSibling;
+    while (definition && definition.matches("dt")) definition = definition.nextElementSibling;
+    return [name, text(definition.querySelector("p")).slice(0, 40)];
+  }
+  if (target.matches("figure")) return [text(target.querySelector("figcaption")).slice(0, 40)];
+  if (target.matches("section")) return [text(target.querySelector("h1, h2, h3, h4"))];
+  return [];  // an equation: its rendering is checked instead
+}"""
+
+
+def page_with(site, pattern):
+    for path in content_pages(site):
+        if re.search(pattern, (site / path).read_text(encoding="utf-8")):
+            return path
+    pytest.fail(f"no page of the book links like {pattern}")
+
+
+@pytest.mark.parametrize("mode", MODES)
+@pytest.mark.parametrize("kind", PREVIEWED_LINKS)
+def test_hovering_a_link_shows_a_preview_of_its_target(built_book, site_url, browser,
+                                                       kind, mode):
+    pattern, selector = PREVIEWED_LINKS[kind]
+    path = page_with(built_book.site, pattern)
+    visitor = Visitor(browser, site_url, mode=mode)
+    page, problems = open_all({mode: visitor}, path)[mode]
+    link = page.locator(f"article.bd-article {selector}").first
+    expected = page.evaluate(EXPECTED_PREVIEW, link.get_attribute("href"))
+    assert expected is not None, f"{path}: {link.get_attribute('href')} leads nowhere"
+    link.scroll_into_view_if_needed()
+    link.hover()
+    preview = page.locator("[data-tippy-root] .tippy-content")
+    preview.wait_for(state="visible", timeout=10_000)
+    if kind == "equation":  # typeset by MathJax when it opens
+        preview.locator("mjx-container").first.wait_for(timeout=10_000)
+        assert "\\[" not in preview.inner_text()
+    shown = " ".join(preview.inner_text().split())
+    for text in expected:
+        assert " ".join(text.split()) in shown, f"{kind} preview on {path}: {shown[:300]}"
+    # The open preview: accessible in this mode too, and Escape closes it.
+    start_axe(page, {"include": [["[data-tippy-root]"]]})
+    violations = axe_violations(page)
+    assert not violations, "\n" + describe({path: violations}, mode)
+    page.keyboard.press("Escape")
+    preview.wait_for(state="hidden", timeout=5_000)
     assert not problems and not visitor.blocked
     visitor.context.close()
