@@ -25,8 +25,8 @@ TEX_TOOLS := /usr/bin/xelatex /usr/bin/latexmk /usr/bin/xindy /usr/bin/rsvg-conv
 	/usr/share/fonts/truetype/dejavu/DejaVuSansMono.ttf
 # XeLaTeX makes it from rnnbook.tex, the file latex_documents (conf.py) names.
 PDF := rnnbook.pdf
-# axe-core, which the browser tests run on every page, from the npm registry (npm comes
-# with the machine). PyPI's axe-playwright-python bundles axe-core 4.12.1, whose
+# axe-core, which the browser tests run on every page, from the npm registry (with
+# Debian's npm, installed if missing). PyPI's axe-playwright-python bundles axe-core 4.12.1, whose
 # colour-contrast rule took 2 to 5 times as long on the book's pages (measured on
 # the API page: 46 s against 20 s for every rule).
 AXE_CORE_VERSION := 4.14.1
@@ -82,7 +82,7 @@ $(VENV)/.installed-test: pyproject.toml | $(PY)
 
 # The script and its licence, unpacked from the package npm fetches; the tests look
 # for it in the environment they run in.
-$(AXE_CORE): | $(PY)
+$(AXE_CORE): | $(PY) /usr/bin/npm
 	rm -rf $(@D) && mkdir -p $(@D)
 	cd $(@D) && npm pack --silent axe-core@$(AXE_CORE_VERSION) > /dev/null \
 		&& tar -xzf axe-core-$(AXE_CORE_VERSION).tgz --strip-components=1 package/axe.min.js \
@@ -93,6 +93,10 @@ $(AXE_CORE): | $(PY)
 /usr/bin/chromium:
 	$(SUDO) apt-get update
 	$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y chromium
+
+/usr/bin/npm:
+	$(SUDO) apt-get update
+	$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y npm
 
 # One apt-get for all of them (a grouped target: the recipe runs once).
 $(TEX_TOOLS) &:
