@@ -111,6 +111,27 @@ def test_pages_load_assets_from_the_site_only(built_book):
     assert (built_book.site / "_static" / "mathjax" / "tex-chtml.js").is_file()
 
 
+def test_every_chapter_has_its_hover_previews(built_book, chapters):
+    """Pages written by parallel workers keep their previews (docs/_ext/hover_previews.py).
+
+    Each chapter loads its own preview script, and the script has a preview for every
+    link on the page to an equation, a glossary term or an API entry.
+    """
+    previewed = 0
+    for page in chapters:
+        html = built_book.page(page).read_text(encoding="utf-8")
+        scripts = re.findall(r'src="\.\./(_static/tippy/docs/[^"]+\.js)', html)
+        assert len(scripts) == 1, f"{page}: {scripts}"
+        previews = (built_book.site / scripts[0]).read_text(encoding="utf-8")
+        links = set(re.findall(r'<a class="reference internal" href="('
+                               r'[^"]*#(?:equation-|term-)[^"]+|api\.html#rnnbook\.[^"]+)"',
+                               html))
+        missing = [href for href in links if f'a[href=\\"{href}\\"]' not in previews]
+        assert not missing, f"{page}: no preview for {missing[:5]}"
+        previewed += bool(links)
+    assert previewed >= len(chapters) // 2  # the check above is not empty
+
+
 class _Folding(HTMLParser):
     """Where each cell output and each solution of a page sits among its blocks."""
 
