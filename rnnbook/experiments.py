@@ -21,7 +21,7 @@ import numpy as np
 from ._validate import as_array, as_generator, check_finite_number, check_size
 from .model import MODELS, run
 from .output import one_hot
-from .parameters import FORGET_BIAS, SHAPES, initialize_parameters
+from .parameters import SHAPES, _bias_starts, initialize_parameters
 from .train import train_model
 
 
@@ -32,7 +32,7 @@ def _weight_block(rng, letters, n_x, n_a, scale):
     return rng.standard_normal((n_a, n_x)) / np.sqrt(n_x)
 
 
-def scaled_parameters(kind, n_x, n_a, scale, rng, forget_bias=1.0):
+def scaled_parameters(kind, n_x, n_a, scale, rng, forget_bias=1.0, update_bias=0.0):
     r"""Parameters of a model whose recurrent weights have a chosen scale.
 
     Parameters
@@ -48,7 +48,9 @@ def scaled_parameters(kind, n_x, n_a, scale, rng, forget_bias=1.0):
         :math:`\mathcal N(0, \rho^2 / n_a)`.
     rng : numpy.random.Generator or int
     forget_bias : float, optional
-        The LSTM's ``bf``; other biases are 0.
+        The LSTM's ``bf``.
+    update_bias : float, optional
+        The GRU's ``bu``; other biases are 0.
 
     Returns
     -------
@@ -75,12 +77,13 @@ def scaled_parameters(kind, n_x, n_a, scale, rng, forget_bias=1.0):
     if kind not in MODELS:
         raise ValueError(f"kind: expected one of {sorted(MODELS)}, got {kind!r}")
     rng = as_generator("rng", rng)
+    starts = _bias_starts(forget_bias, update_bias)
     parameters = {}
     for p in SHAPES[kind]:
         if p.rows != "n_a":  # the output layer: one class, silent
             parameters[p.key] = np.zeros((1, n_a if p.columns == "n_a" else 1))
         elif p.columns == "1":
-            parameters[p.key] = np.full((n_a, 1), forget_bias if p.key == FORGET_BIAS else 0.0)
+            parameters[p.key] = np.full((n_a, 1), starts.get(p.key, 0.0))
         else:
             blocks = [_weight_block(rng, letters, n_x, n_a, scale) for letters in p.columns.split(" + ")]
             parameters[p.key] = np.concatenate(blocks, axis=1)
@@ -111,8 +114,8 @@ def _input_gradient_norms(kind, x, parameters, da):
 
 
 def gradient_decay(
-    scales=(0.5, 1.0, 2.0, 4.0), n_a=32, n_x=8, T_x=60, m=16, forget_bias=1.0, seed=0,
-    kinds=None,
+    scales=(0.5, 1.0, 2.0, 4.0), n_a=32, n_x=8, T_x=60, m=16, forget_bias=1.0,
+    update_bias=0.0, seed=0, kinds=None,
 ):
     r"""How much gradient reaches each step from a loss at the last step, model by model.
 
@@ -121,9 +124,12 @@ def gradient_decay(
     scales : sequence of float, optional
         Recurrent weight scales (see :func:`scaled_parameters`).
     n_a, n_x, T_x, m : int, optional
-        Hidden size (the same for both models), input size, sequence length, batch.
+        Hidden size (the same for every model), input size, sequence length, batch.
     forget_bias : float, optional
         The LSTM's forget-gate bias (1, as in
+        :func:`~rnnbook.parameters.initialize_parameters`).
+    update_bias : float, optional
+        The GRU's update-gate bias (0, as in
         :func:`~rnnbook.parameters.initialize_parameters`).
     seed : int, optional
     kinds : sequence of str, optional
@@ -146,7 +152,9 @@ def gradient_decay(
     back through :math:`T_x - t` steps. In the RNN each step multiplies it by
     :math:`W_{aa}^T \operatorname{diag}(1 - (a^{\langle t \rangle})^2)`; in the LSTM
     the cell-state path multiplies it by the forget gate only,
-    :math:`dc^{\langle t-1 \rangle} = \Gamma_f^{\langle t \rangle} \odot dc^{\langle t \rangle}`.
+    :math:`dc^{\langle t-1 \rangle} = \Gamma_f^{\langle t \rangle} \odot dc^{\langle t \rangle}`;
+    in the GRU the direct path multiplies it by
+    :math:`1 - \Gamma_u^{\langle t \rangle}`.
     The same random draws are not shared between the models; each scale draws
     fresh weights.
 
@@ -160,6 +168,7 @@ def gradient_decay(
     True
     """
     kinds = _check_kinds(kinds)
+    _bias_starts(forget_bias, update_bias)  # checked before any work
     scales = [check_finite_number("scales", scale) for scale in scales]
     n_a, n_x, m = (check_size(name, n, 1) for name, n in (("n_a", n_a), ("n_x", n_x), ("m", m)))
     T_x = check_size("T_x", T_x, 1)
@@ -170,7 +179,7 @@ def gradient_decay(
     norms = {kind: [] for kind in kinds}
     for scale in scales:
         for kind in kinds:
-            parameters = scaled_parameters(kind, n_x, n_a, scale, rng, forget_bias)
+            parameters = scaled_parameters(kind, n_x, n_a, scale, rng, forget_bias, update_bias)
             decay = _input_gradient_norms(kind, x, parameters, da)
             norms[kind].append(decay / decay[0])
     return GradientDecay(
@@ -264,13 +273,19 @@ class RecallResult(NamedTuple):
 
 
 def _train_recall(
-    kind, k, seed, n_a, n_steps, batch_size, learning_rate, forget_bias, sizes, n_test
+    kind, k, seed, n_a, n_steps, batch_size, learning_rate, biases, sizes, n_test
 ):
-    """Train one model on the recall task; return its accuracy on n_test fresh sequences."""
+    """Train one model on the recall task; return its accuracy on n_test fresh sequences.
+
+    ``biases`` is ``(forget_bias, update_bias)``.
+    """
     n_symbols, n_distractors = sizes
     n_x = n_symbols + n_distractors
     init_rng = np.random.default_rng([seed, k, 1])
-    parameters = initialize_parameters(kind, n_x, n_a, n_symbols, init_rng, forget_bias=forget_bias)
+    forget_bias, update_bias = biases
+    parameters = initialize_parameters(
+        kind, n_x, n_a, n_symbols, init_rng, forget_bias=forget_bias, update_bias=update_bias
+    )
     data_rng = np.random.default_rng([seed, k, 0])  # the same batches for every model
     stream = (recall_task(k, batch_size, data_rng, *sizes) for _ in range(n_steps))
     parameters, _ = train_model(parameters, stream, learning_rate=learning_rate)
@@ -285,6 +300,7 @@ def long_dependency_accuracy(
     batch_size=32,
     learning_rate=0.003,
     forget_bias=3.0,
+    update_bias=-3.0,
     n_symbols=4,
     n_distractors=4,
     seed=0,
@@ -304,6 +320,9 @@ def long_dependency_accuracy(
         fresh sequences, gradients clipped to global norm 5.
     forget_bias : float, optional
         The LSTM's initial forget-gate bias (see Notes).
+    update_bias : float, optional
+        The GRU's initial update-gate bias (see Notes): ``-forget_bias`` starts both
+        gated models keeping the same share of their memory per step.
     n_symbols, n_distractors : int, optional
         See :func:`recall_task`.
     seed : int, optional
@@ -330,7 +349,9 @@ def long_dependency_accuracy(
     :math:`\Gamma_f = \sigma(1) \approx 0.73`, under 4 steps;
     :math:`b_f = 3` gives :math:`\sigma(3) \approx 0.95`, about 20 steps, the
     order of the k's tested. Starting the forget gate at the timescale of the task
-    is the idea of "chrono" initialisation (Tallec and Ollivier, 2018). The RNN has
+    is the idea of "chrono" initialisation (Tallec and Ollivier, 2018). The GRU
+    keeps :math:`1 - \Gamma_u = \sigma(-z_u)` of its state per step, so
+    :math:`b_u = -3` starts it at the same :math:`\sigma(3)`. The RNN has
     no such knob: its memory goes through ``Waa`` and tanh at every step.
 
     Examples
@@ -344,8 +365,10 @@ def long_dependency_accuracy(
     kinds = _check_kinds(kinds)
     ks = [check_size("ks", k) for k in ks]
     n_test = check_size("n_test", n_test, 1)
+    _bias_starts(forget_bias, update_bias)  # checked before any training
     sizes = (n_symbols, n_distractors)
-    budget = (n_a, n_steps, batch_size, learning_rate, forget_bias, sizes, n_test)
+    biases = (forget_bias, update_bias)
+    budget = (n_a, n_steps, batch_size, learning_rate, biases, sizes, n_test)
     accuracy = {
         kind: np.array([_train_recall(kind, k, seed, *budget) for k in ks]) for kind in kinds
     }

@@ -68,6 +68,7 @@ OUTPUT_WEIGHT = {"rnn": "Wya", "lstm": "Wy", "gru": "Wy"}  #: each model's (n_y,
 OUTPUT_BIAS = "by"  #: every model's (n_y, 1) output bias
 
 FORGET_BIAS = "bf"  #: the bias :func:`initialize_parameters` sets to ``forget_bias``
+UPDATE_BIAS = "bu"  #: the bias :func:`initialize_parameters` sets to ``update_bias``
 
 
 def _number(letters, sizes):
@@ -257,7 +258,9 @@ def _glorot(rng, shape, dtype):
     return rng.uniform(-limit, limit, size=shape).astype(dtype)
 
 
-def initialize_parameters(kind, n_x, n_a, n_y, rng, dtype=np.float64, forget_bias=1.0):
+def initialize_parameters(
+    kind, n_x, n_a, n_y, rng, dtype=np.float64, forget_bias=1.0, update_bias=0.0
+):
     r"""First parameters of a model: Glorot-uniform weights, zero biases, a forget bias.
 
     Parameters
@@ -273,6 +276,9 @@ def initialize_parameters(kind, n_x, n_a, n_y, rng, dtype=np.float64, forget_bia
     forget_bias : float, optional
         Every entry of the LSTM's forget-gate bias ``bf``; models without a forget gate
         have no use for it.
+    update_bias : float, optional
+        Every entry of the GRU's update-gate bias ``bu`` (see Notes); other models have
+        no use for it (the LSTM's update-gate bias, key ``bi``, starts at 0).
 
     Returns
     -------
@@ -298,6 +304,13 @@ def initialize_parameters(kind, n_x, n_a, n_y, rng, dtype=np.float64, forget_bia
     near :math:`\sigma(1)`: the cell remembers longer from the first update, so
     long-range gradients exist to learn from (Gers, Schmidhuber and Cummins, 2000).
 
+    The GRU has no forget gate of its own: it keeps the share
+    :math:`1 - \Gamma_u = 1 - \sigma(z_u) = \sigma(-z_u)` of its state, so its update
+    bias plays the forget bias's part with the sign turned: :math:`b_u = -b` starts the
+    GRU keeping :math:`\sigma(b)` at every step, as :math:`b_f = b` starts the LSTM.
+    The default, :math:`b_u = 0`, is the usual zero bias: the GRU starts keeping about
+    half of its state per step.
+
     Examples
     --------
     >>> import numpy as np
@@ -307,10 +320,12 @@ def initialize_parameters(kind, n_x, n_a, n_y, rng, dtype=np.float64, forget_bia
     {'Wax': (4, 3), 'Waa': (4, 4), 'ba': (4, 1), 'Wya': (5, 4), 'by': (5, 1)}
     >>> initialize_parameters("lstm", 3, 2, 4, rng=0)["bf"].ravel().tolist()
     [1.0, 1.0]
+    >>> initialize_parameters("gru", 3, 2, 4, rng=0, update_bias=-3.0)["bu"].ravel().tolist()
+    [-3.0, -3.0]
     """
     n_x, n_a, n_y = (check_size(name, n) for name, n in zip(("n_x", "n_a", "n_y"), (n_x, n_a, n_y)))
     rng = as_generator("rng", rng)
-    forget_bias = check_finite_number("forget_bias", forget_bias)
+    starts = _bias_starts(forget_bias, update_bias)
     dtype = np.dtype(dtype)
     if dtype.kind != "f":
         raise TypeError(f"dtype: expected a floating dtype, got {dtype}")
@@ -319,5 +334,17 @@ def initialize_parameters(kind, n_x, n_a, n_y, rng, dtype=np.float64, forget_bia
         if p.columns != "1":
             parameters[p.key] = _glorot(rng, shape, dtype)
         else:
-            parameters[p.key] = np.full(shape, forget_bias if p.key == FORGET_BIAS else 0, dtype)
+            parameters[p.key] = np.full(shape, starts.get(p.key, 0.0), dtype)
     return parameters
+
+
+def _bias_starts(forget_bias, update_bias):
+    """``{key: value}`` of the biases that do not start at 0, the values checked.
+
+    Shared by :func:`initialize_parameters` and
+    :func:`rnnbook.experiments.scaled_parameters`.
+    """
+    return {
+        FORGET_BIAS: check_finite_number("forget_bias", forget_bias),
+        UPDATE_BIAS: check_finite_number("update_bias", update_bias),
+    }

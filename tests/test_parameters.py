@@ -79,6 +79,34 @@ def test_the_forget_bias_can_be_chosen():
     np.testing.assert_array_equal(custom["bf"], np.full((4, 1), 2.5))
 
 
+def test_the_update_bias_can_be_chosen_and_is_the_grus_alone():
+    custom = initialize_parameters("gru", 3, 4, 6, np.random.default_rng(0), update_bias=-2.5)
+    plain = initialize_parameters("gru", 3, 4, 6, np.random.default_rng(0))
+    np.testing.assert_array_equal(custom["bu"], np.full((4, 1), -2.5))
+    assert_same_dicts({k: v for k, v in custom.items() if k != "bu"},
+                      {k: v for k, v in plain.items() if k != "bu"})
+    # the LSTM's update gate (key "bi") and forget gate do not move with it
+    lstm = initialize_parameters("lstm", 3, 4, 6, 0, update_bias=-2.5)
+    assert np.all(lstm["bi"] == 0.0) and np.all(lstm["bf"] == 1.0)
+
+
+def test_a_negative_update_bias_gives_the_gru_the_lstms_memory():
+    """b_u = -b keeps sigma(b) of the GRU's state per step, as b_f = b keeps the LSTM's."""
+    n_x, n_a, m, T_x, bias = 2, 3, 1, 5, 3.0
+    quiet = {"lstm": initialize_parameters("lstm", n_x, n_a, 2, 0, forget_bias=bias),
+             "gru": initialize_parameters("gru", n_x, n_a, 2, 0, update_bias=-bias)}
+    for p in quiet.values():  # silence the weights: the gates sit at their biases
+        for key, value in p.items():
+            if value.shape[1] != 1:
+                p[key] = np.zeros_like(value)
+    x, a0 = np.zeros((n_x, m, T_x)), np.full((n_a, m), 0.5)
+    a_gru = MODELS["gru"].forward(x, a0, quiet["gru"])[0]
+    c_lstm = MODELS["lstm"].forward(x, np.zeros((n_a, m)), quiet["lstm"], a0)[2]
+    keep = 1 / (1 + np.exp(-bias))
+    np.testing.assert_allclose(a_gru[:, 0, -1], 0.5 * keep**T_x, rtol=1e-12)
+    np.testing.assert_allclose(c_lstm[:, 0, -1], 0.5 * keep**T_x, rtol=1e-12)
+
+
 @pytest.mark.parametrize("kind", KINDS)
 def test_initialisation_is_seeded_and_keeps_the_dtype(kind):
     first = initialize_parameters(kind, 3, 4, 5, np.random.default_rng(3), dtype=np.float32)
@@ -102,3 +130,7 @@ def test_initialisation_refuses_nonsense(arguments, error, message):
         initialize_parameters("rnn", 3, 4, 5, 0, dtype=np.int64)
     with pytest.raises(ValueError, match="forget_bias: expected a finite number, got nan"):
         initialize_parameters("lstm", 3, 4, 5, 0, forget_bias=float("nan"))
+    with pytest.raises(ValueError, match="update_bias: expected a finite number, got inf"):
+        initialize_parameters("gru", 3, 4, 5, 0, update_bias=float("inf"))
+    with pytest.raises(TypeError, match="update_bias: expected a real number, got '-3'"):
+        initialize_parameters("gru", 3, 4, 5, 0, update_bias="-3")
