@@ -1,8 +1,10 @@
-"""The glossary and the chapters' links to it.
+"""The glossary, the chapters' links to it, and the index.
 
 Read from the sources (seconds): the glossary defines the book's terms briefly, each
 naming the chapter that explains it, and every chapter links each glossary term it uses
-at its *first* use in its prose, with ``{term}``.
+at its *first* use in its prose, with ``{term}``. Read from the built site (``book``):
+the glossary and the index pages exist, the navigation of every page links them, and
+the index lists the key ideas with links into the chapters that explain them.
 
 What counts as prose: the chapter's text, its lists, tables, figure captions, exercises
 and solutions; not its headings, code, math, the targets of roles (``{ref}`...```
@@ -13,6 +15,8 @@ its plural, spelled with a space or a hyphen, in any case ("Hidden states",
 """
 
 import re
+from html.parser import HTMLParser
+from pathlib import Path
 
 import pytest
 
@@ -248,3 +252,154 @@ NAMES = glossary_terms({"hidden state": "The state (x).", "gate": "A dial (x).",
 def test_the_first_use_check_on_small_pages(text, expected):
     assert first_use_problems(text, NAMES) == expected
 
+
+# --- The built site --------------------------------------------------------------------
+
+# Key ideas the index must send the reader to, and the chapter that explains each.
+KEY_IDEAS = {
+    "hidden state": "rnn_cell", "RNN cell": "rnn_cell", "softmax": "rnn_cell",
+    "sigmoid": "rnn_cell", "unrolling": "rnn_cell", "cache": "notation",
+    "forward pass": "rnn_forward", "LSTM": "lstm_cell", "cell state": "lstm_cell",
+    "forget gate": "lstm_cell", "update gate": "lstm_cell", "output gate": "lstm_cell",
+    "gradient check": "gradient_checking", "finite difference": "gradient_checking",
+    "relative error": "gradient_checking", "cross-entropy loss": "loss",
+    "backward pass": "rnn_backward", "backpropagation through time": "rnn_backward",
+    "pre-activation": "rnn_backward", "GRU": "gru", "reset gate": "gru",
+    "vanishing gradient": "vanishing_gradients", "exploding gradient": "vanishing_gradients",
+    "Adam": "char_model", "gradient clipping": "char_model", "sampling": "char_model",
+    "temperature": "char_model", "perplexity": "char_model", "teacher forcing": "char_model",
+    "truncated backpropagation through time": "char_model", "workbook": "do_it_yourself",
+}
+INDEX_DIRECTIVE = re.compile(r"^```\{index\} (.+)$", flags=re.MULTILINE)
+
+
+def index_directives(page):
+    """The entries a page's ``{index}`` directives make: ``[(entry, subentry or "")]``,
+    a "see" entry as ``(entry, "see <other>")``."""
+    entries = []
+    for argument in INDEX_DIRECTIVE.findall(chapter_source(page)):
+        kind, colon, rest = argument.partition(":")
+        if colon and kind in ("single", "see"):
+            entry, _, sub = (part.strip() for part in rest.partition(";"))
+            entries.append((entry, f"see {sub}" if kind == "see" else sub))
+        else:
+            entries += [(entry.strip(), "") for entry in argument.split(",")]
+    return entries
+
+
+class _IndexParser(HTMLParser):
+    """The entries of Sphinx's genindex page: ``[{"text", "hrefs", "subentries"}]``."""
+
+    def __init__(self):
+        super().__init__()
+        self.entries, self.depth, self.in_table, self.node = [], 0, False, None
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "table" and "indextable" in (dict(attrs).get("class") or ""):
+            self.in_table = True
+        elif self.in_table and tag == "ul":
+            self.depth += 1
+        elif self.in_table and tag == "li":
+            self.node = {"text": "", "hrefs": [], "subentries": []}
+            if self.depth == 1:
+                self.entries.append(self.node)
+            else:
+                self.entries[-1]["subentries"].append(self.node)
+        elif self.in_table and tag == "a" and self.node is not None:
+            self.node["hrefs"].append(dict(attrs)["href"])
+
+    def handle_endtag(self, tag):
+        if tag == "table":
+            self.in_table, self.node = False, None
+        elif self.in_table and tag == "ul":
+            self.depth -= 1
+            self.node = self.entries[-1] if self.depth == 1 and self.entries else None
+
+    def handle_data(self, data):
+        if self.node is not None:
+            self.node["text"] += data
+
+
+def index_of(site):
+    """``{entry: {subentry or "": [href relative to the site]}}`` of the general index,
+    names without the separators and the "[1]" texts of the further links."""
+    parser = _IndexParser()
+    parser.feed((site / "genindex.html").read_text(encoding="utf-8"))
+    clean = lambda text: re.sub(r"\s+", " ", re.sub(r"\[\d+\]|,", "", text)).strip()
+    index = {}
+    for entry in parser.entries:
+        subs = index.setdefault(clean(entry["text"]), {})
+        subs.setdefault("", []).extend(entry["hrefs"])
+        for sub in entry["subentries"]:
+            subs.setdefault(clean(sub["text"]), []).extend(sub["hrefs"])
+    return index
+
+
+def sidebar_links(site, path):
+    """The pages (relative to the site) that a page's primary sidebar links to."""
+    html = (site / path).read_text(encoding="utf-8")
+    sidebar = html[html.index('class="bd-sidebar-primary'):html.index("<main")]
+    links = set()
+    for href in re.findall(r'href="([^"#]+)', sidebar):
+        links.add(Path("/", path).parent.joinpath(href).resolve().as_posix().lstrip("/"))
+    return links
+
+
+def ids_of(site, path):
+    return set(re.findall(r'\bid="([^"]+)"', (site / path).read_text(encoding="utf-8")))
+
+
+@pytest.mark.book
+def test_the_glossary_page_defines_every_term(built_book):
+    entries = glossary_entries(chapter_source("glossary"))
+    ids = re.findall(r'<dt id="term-[^"]+"', built_book.page("glossary").read_text(
+        encoding="utf-8"))
+    assert len(ids) == len(entries) >= 20
+
+
+@pytest.mark.book
+def test_every_term_link_of_a_chapter_leads_to_its_definition(built_book):
+    glossary_ids = ids_of(built_book.site, "docs/glossary.html")
+    _, names = glossary_terms()
+    for page in CHAPTERS:
+        html = built_book.page(page).read_text(encoding="utf-8")
+        targets = re.findall(r'<a class="reference internal" href="glossary\.html#(term-[^"]+)"',
+                             html)
+        in_source = [use for use in term_uses(chapter_source(page), names) if use[3]]
+        assert len(targets) == len(in_source) >= 1, page
+        assert set(targets) <= glossary_ids, page
+
+
+@pytest.mark.book
+def test_the_glossary_references_and_index_are_in_every_pages_sidebar(built_book):
+    pages = [p.relative_to(built_book.site).as_posix() for p in built_book.site.rglob("*.html")
+             if p.relative_to(built_book.site).parts[0] not in ("_static", "_sources")
+             and 'http-equiv="refresh"' not in p.read_text(encoding="utf-8")]
+    assert {"genindex.html", "search.html", "docs/glossary.html"} <= set(pages)
+    for path in pages:
+        links = sidebar_links(built_book.site, path) | {path}  # a page links itself as "#"
+        assert {"docs/glossary.html", "docs/bibliography.html", "genindex.html"} <= links, path
+
+
+@pytest.mark.book
+def test_the_index_sends_each_key_idea_to_the_chapter_that_explains_it(built_book):
+    index = index_of(built_book.site)
+    wanted = {(idea, ""): page for idea, page in KEY_IDEAS.items()}
+    for page in CHAPTERS:
+        for entry in index_directives(page):
+            wanted[entry] = page
+    assert len(wanted) >= 60
+    for (entry, sub), page in wanted.items():
+        assert entry in index, f"{entry!r} is not in the index"
+        hrefs = index[entry].get(sub)
+        assert hrefs is not None, f"{entry!r}: no {sub!r} under it in the index"
+        if sub.startswith("see "):
+            continue
+        anchors = [href.partition("#")[2] for href in hrefs
+                   if href.startswith(f"docs/{page}.html#")]
+        assert anchors, f"{entry!r} {sub!r}: no link to {page}: {hrefs}"
+        assert set(anchors) <= ids_of(built_book.site, f"docs/{page}.html")
+    # Every glossary term, and every other name of one, is in the index too.
+    for name in glossary_entries():
+        assert any(href.startswith("docs/glossary.html#term-")
+                   for href in index.get(name, {}).get("", [])), name
