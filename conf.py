@@ -246,4 +246,11 @@ latex_elements = {
   {\endlist}
 \makeatother
 """,
+    # The index (of the glossary's terms, the key ideas and the API, as on the site's
+    # Index page) closes the book, not its last part: in the PDF's outline its bookmark
+    # sits beside the parts, not under "For contributors".
+    "printindex": r"""
+\makeatletter\def\toclevel@chapter{-1}\makeatother
+\printindex
+""",
 }
