@@ -164,6 +164,10 @@ html_show_sphinx = False
 html_copy_source = True
 html_sourcelink_suffix = ""  # .md sources download as .md, not .md.txt
 html_domain_indices = False  # no Python module index page: the API chapter is one
+# The general index (genindex.html) is built all the same; every page's sidebar links it,
+# after the book's contents (docs/_templates/index-link.html).
+html_sidebars = {"**": ["navbar-logo.html", "icon-links.html", "search-button-field.html",
+                        "sbt-sidebar-nav.html", "index-link.html"]}
 # pydata-sphinx-theme logs "Got invalid theme mode" to the console on a first visit
 # (nothing in localStorage yet) unless a default mode is set.
 html_context = {"default_mode": "auto"}
@@ -241,5 +245,12 @@ latex_elements = {
    \renewcommand{\@biblabel}[1]{}\sloppy\raggedright}
   {\endlist}
 \makeatother
+""",
+    # The index (of the glossary's terms, the key ideas and the API, as on the site's
+    # Index page) closes the book, not its last part: in the PDF's outline its bookmark
+    # sits beside the parts, not under "For contributors".
+    "printindex": r"""
+\makeatletter\def\toclevel@chapter{-1}\makeatother
+\printindex
 """,
 }

@@ -205,6 +205,21 @@ def test_the_bibliography_lists_every_work_and_the_chapters_cite_them(built_book
             assert target in ("", "bibliography.html") and anchor in ids, f"{name}: {link}"
 
 
+def test_the_pdf_ends_with_an_index_of_the_key_ideas(reader):
+    """The index closes the book, a bookmark beside the parts, and gives the pages of
+    the ideas that the site's Index page lists."""
+    from test_glossary import KEY_IDEAS
+
+    last = reader.outline[-1]
+    assert not isinstance(last, list) and last.title == "Index"
+    first_page = reader.get_destination_page_number(last)
+    index = squeeze(" ".join(page.extract_text() for page in reader.pages[first_page:]))
+    for idea in KEY_IDEAS:  # "teacher forcing, 251": the term, then its pages
+        assert re.search(re.escape(squeeze(idea)) + r",\d+", index), f"{idea!r} not indexed"
+        if "-" in idea:  # once, its glossary entry and its chapters' under one heading
+            assert len(re.findall(r"\d" + re.escape(squeeze(idea)) + ",", index)) == 1, idea
+
+
 def test_the_pdf_citations_link_to_the_references(reader):
     citations = [t for t in link_targets(reader) if t.startswith("cite.")]
     assert len(citations) >= 10

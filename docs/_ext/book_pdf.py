@@ -15,6 +15,11 @@ copies the PDF to the site's root, under the name of ``latex_documents``' first 
   moved back into the page that holds the ``bibliography`` directive, so that the
   PDF, like the site, has one References chapter (the preamble in ``conf.py`` drops
   the extra heading LaTeX's bibliography would start).
+* A glossary term's index entry is moved from the term to the start of its definition:
+  the LaTeX writer puts the term in a macro's argument, from where
+  ``cross\\sphinxhyphen{}entropy`` reaches the index file as
+  ``cross\\sphinxhyphen {}entropy``, another key than the chapters' entries for the same
+  words, and the PDF's index listed such a term twice.
 * ``python docs/_ext/book_pdf.py _build/latex/rnnbook.pdf`` checks the built PDF: no
   reference left unresolved, no character missing from the fonts (``make book`` runs
   it; the tests use its functions).
@@ -114,9 +119,30 @@ class BookParts(SphinxPostTransform):
         chapter += bibliography
 
 
+class GlossaryIndexEntries(SphinxPostTransform):
+    """LaTeX only: each glossary term's index entry at the start of its definition."""
+
+    default_priority = 770
+    formats = ("latex",)
+
+    def run(self, **kwargs):
+        for term in list(self.document.findall(nodes.term)):
+            entries = [child for child in term.children if isinstance(child, addnodes.index)]
+            definition = next((node for node in term.parent.children
+                               if isinstance(node, nodes.definition)), None)
+            if not entries or definition is None:
+                continue
+            first = definition.children[0] if definition.children else None
+            target = first if isinstance(first, nodes.paragraph) else definition
+            for entry in reversed(entries):
+                term.remove(entry)
+                target.insert(0, entry)
+
+
 def setup(app):
     app.connect("html-page-context", add_book_pdf_button, priority=600)
     app.add_post_transform(BookParts)
+    app.add_post_transform(GlossaryIndexEntries)
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}
 
 
