@@ -56,3 +56,16 @@ def test_gradient_decay_gives_each_gated_model_its_own_bias():
 def test_the_biases_are_checked_before_any_work(function, arguments, name, value, error, message):
     with pytest.raises(error, match=message):
         function(*arguments, **{name: value})
+
+
+def test_the_recall_task_trains_alike_with_the_fused_passes():
+    """The fused passes give the same gradients, so training ends at the same accuracy."""
+    import rnnbook.fused
+
+    budget = dict(ks=(2, 6), n_a=6, n_steps=30, batch_size=8, learning_rate=0.05,
+                  n_test=200, seed=3)
+    teaching = long_dependency_accuracy(**budget)
+    fused = long_dependency_accuracy(**budget, implementation=rnnbook.fused)
+    for kind in teaching.accuracy:
+        np.testing.assert_allclose(fused.accuracy[kind], teaching.accuracy[kind], atol=0.02)
+        assert teaching.accuracy[kind][0] > teaching.chance  # it learned something
