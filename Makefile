@@ -61,7 +61,8 @@ test: $(VENV)/.installed-test $(VENV_NUMPY1)/.installed /usr/bin/chromium $(TEX_
 	$(VENV_NUMPY1)/bin/python -m pytest rnnbook tests docs/*.md \
 		--ignore=tests/test_book_build.py --ignore=tests/test_browser.py \
 		--ignore=tests/test_pdf.py --ignore=tests/test_workbooks.py \
-		--ignore=tests/test_chapters_run.py --ignore=tests/test_glossary.py
+		--ignore=tests/test_chapters_run.py --ignore=tests/test_glossary.py \
+		--ignore=tests/test_book_extensions.py
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
