@@ -14,6 +14,9 @@ PY := $(VENV)/bin/python
 JOBS ?= $(shell echo $$(( $$(nproc) + 1 )))
 SPHINXOPTS ?= -T -W --keep-going -j $(JOBS)
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+# Installs Debian packages (as root, or through sudo); the packages follow.
+APT_INSTALL := $(SUDO) apt-get update && $(SUDO) env DEBIAN_FRONTEND=noninteractive \
+	apt-get install -y
 # What the PDF needs from Debian (XeLaTeX, latexmk, xindy for the index, rsvg-convert
 # for the SVG figures, the fonts conf.py names, pdftotext to check the result), and
 # files that show it is there.
@@ -92,17 +95,14 @@ $(AXE_CORE): | $(PY) /usr/bin/npm
 
 # The browser tests drive Debian's Chromium; Playwright never downloads a browser.
 /usr/bin/chromium:
-	$(SUDO) apt-get update
-	$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y chromium
+	$(APT_INSTALL) chromium
 
 /usr/bin/npm:
-	$(SUDO) apt-get update
-	$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y npm
+	$(APT_INSTALL) npm
 
 # One apt-get for all of them (a grouped target: the recipe runs once).
 $(TEX_TOOLS) &:
-	$(SUDO) apt-get update
-	$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
+	$(APT_INSTALL) --no-install-recommends \
 		$(TEX_PACKAGES)
 
 clean:
