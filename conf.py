@@ -47,6 +47,7 @@ extensions = [
     "package_dependencies",  # docs/_ext: chapters re-run when the package changes
     "ipynb_downloads",  # docs/_ext: each chapter's executed notebook in the download menu
     "ipc_kernels",  # docs/_ext: notebook kernels on Unix sockets, not TCP ports
+    "balanced_reading",  # docs/_ext: parallel readers get batches of pages that cost alike
     "root_redirect",  # docs/_ext: the site's root forwards to the front page
     "api_links",  # docs/_ext: {explains} role, chapter <-> API links
     "chapter_order",  # docs/_ext: no chapter runs a function a later chapter explains
@@ -72,6 +73,15 @@ exclude_patterns = [
 templates_path = ["docs/_templates"]
 
 # --- Notebook execution (MyST-NB) --------------------------------------------
+# Seconds each page took to read (its code's execution included) in a parallel build on
+# two cores; balanced_reading shares the pages out between readers by them. Only the
+# ratios matter, and a stale value costs time, not correctness. Pages not listed: 2 s.
+reading_seconds = {
+    "docs/char_model": 26, "docs/vanishing_gradients": 22, "docs/making_it_fast": 11,
+    "docs/lstm_backward": 10, "docs/gradient_checking": 5, "docs/errata": 4,
+    "docs/api": 4, "docs/lstm_forward": 4, "docs/gru": 3,
+    "docs/glossary": 0.5, "docs/bibliography": 0.5,
+}
 nb_execution_mode = "force"  # every page that is read is executed: no stale cache
 nb_execution_timeout = 120
 nb_execution_raise_on_error = False  # a cell that raises is a warning, fatal under -W ...

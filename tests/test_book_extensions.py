@@ -119,3 +119,48 @@ def test_myst_becomes_jupyter_markdown():
     assert "$$\n\\begin{split}a = b \\\\ c = d\\end{split} \\tag{one}\n$$" in text
     assert "**Exercise.** Compute this:\n\n```python\n>>> 1 + 1\n2\n```" in text
     assert "secret" not in text and text.endswith("After.")
+
+
+# --- balanced_reading: which reader gets which pages ----------------------------------
+
+import balanced_reading  # noqa: E402
+from sphinx.util.parallel import make_chunks  # noqa: E402
+
+PAGES = [f"docs/page{i:02d}" for i in range(23)]
+# In name order, the four slow pages share the first batch.
+SECONDS = {"docs/page01": 24, "docs/page02": 14, "docs/page03": 11, "docs/page04": 10,
+           "docs/page19": 0.5, "docs/page20": 0.5}
+
+
+@pytest.mark.parametrize("nproc", [2, 3, 4])
+def test_reading_batches_keep_their_sizes_and_pages(nproc):
+    order = balanced_reading.balanced_order(PAGES, nproc, SECONDS, 2.0)
+    assert sorted(order) == PAGES
+    assert ([len(c) for c in make_chunks(order, nproc)]
+            == [len(c) for c in make_chunks(PAGES, nproc)])
+
+
+@pytest.mark.parametrize("nproc", [2, 3, 4])
+def test_reading_batches_that_start_together_cost_alike(nproc):
+    """The slow pages go to different readers; the late batches get the cheapest."""
+    def cost(batch):
+        return sum(SECONDS.get(page, 2.0) for page in batch)
+
+    balanced = make_chunks(balanced_reading.balanced_order(PAGES, nproc, SECONDS, 2.0),
+                           nproc)
+    by_name = make_chunks(PAGES, nproc)
+    first = balanced[:nproc]
+    assert max(map(cost, first)) < max(map(cost, by_name[:nproc]))
+    # Greedy scheduling's guarantee: no batch exceeds the mean by more than one page.
+    assert max(map(cost, first)) <= sum(map(cost, first)) / len(first) + 24
+    slow = ["docs/page01", "docs/page02", "docs/page03", "docs/page04"]
+    assert all(sum(page in batch for page in slow) <= -(-len(slow) // nproc)
+               for batch in first)
+    late = [page for batch in balanced[nproc:] for page in batch]
+    assert all(cost([page]) <= 2.0 for page in late)
+
+
+def test_fewer_pages_than_readers_are_read_as_given():
+    assert balanced_reading.balanced_order(["docs/b", "docs/a"], 3, {}, 2.0) in (
+        ["docs/b", "docs/a"], ["docs/a", "docs/b"])
+    assert balanced_reading.balanced_order([], 3, {}, 2.0) == []
