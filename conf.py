@@ -53,6 +53,7 @@ extensions = [
     "chapter_order",  # docs/_ext: no chapter runs a function a later chapter explains
     "themed_figures",  # docs/_ext: each *-light.svg figure shows its *-dark.svg twin in dark mode
     "code_include",  # docs/_ext: an included function shows its docstring's summary only
+    "index_entries",  # docs/_ext: the caches' fields stay out of the general index
     "sphinxcontrib.bibtex",  # {cite:p} / {cite:t} roles and the References page
     "sphinxcontrib.rsvgconverter",  # SVG -> PDF (vector) for the LaTeX build, via rsvg-convert
     "book_pdf",  # docs/_ext: the whole-book PDF, linked from every page

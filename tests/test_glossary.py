@@ -403,3 +403,15 @@ def test_the_index_sends_each_key_idea_to_the_chapter_that_explains_it(built_boo
     for name in glossary_entries():
         assert any(href.startswith("docs/glossary.html#term-")
                    for href in index.get(name, {}).get("", [])), name
+
+
+@pytest.mark.book
+def test_the_index_lists_the_caches_but_not_each_of_their_fields(built_book):
+    """docs/_ext/index_entries.py: a cache's fields are on the API page, not in the index."""
+    index = index_of(built_book.site)
+    api_ids = ids_of(built_book.site, "docs/api.html")
+    fields = [name for name in api_ids if re.fullmatch(r"rnnbook\.\w+\.\w*Cache\.\w+", name)]
+    assert len(fields) >= 20  # still documented
+    assert not [entry for entry in index if entry.endswith("attribute)")]
+    assert any(entry.startswith("LSTMCache") for entry in index)
+    assert any(entry.startswith("rnn_cell_forward()") for entry in index)
