@@ -19,8 +19,8 @@ sphinx-tippy gathers each page's targets while the HTML builder writes the page 
 turns them into one script per page when the build ends. With parallel writing
 (``-j``), pages are written by worker processes, and what sphinx-tippy gathered there
 would be lost with the worker (sphinx-tippy issue 9). So each page's data is also
-saved to a file as soon as sphinx-tippy has gathered it, and read back into the main
-process when the build ends, before sphinx-tippy writes the scripts. Writing stays
+saved to a file as soon as it is gathered, and read back into the main process when
+the build ends, before sphinx-tippy writes the scripts. Writing stays
 parallel: on two cores it takes about half the time it takes serially. The LaTeX
 builder ignores all of it.
 
@@ -46,13 +46,11 @@ from sphinx_tippy import (
     DOI_PATH, WIKI_PATH, create_element_id_map, get_tippy_config, get_tippy_data,
 )
 
-# After sphinx-tippy's own handlers (priority 500): its page data exists by then, and
-# is read back before it writes the scripts.
-SAVE_PRIORITY = 600
+# The saved page data is read back before sphinx-tippy writes the scripts (its
+# build-finished handler has priority 500).
 LOAD_PRIORITY = 400
-
-
-HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
+# The first h1-h6 below an element, in document order.
+FIRST_HEADING = "(" + "|".join(f".//h{level}" for level in range(1, 7)) + ")[1]"
 
 
 def html(element):
@@ -61,12 +59,23 @@ def html(element):
 
 
 def first_heading(element):
-    found = element.xpath("(.//h1|.//h2|.//h3|.//h4|.//h5|.//h6)[1]")
+    found = element.xpath(FIRST_HEADING)
     return found[0] if found else None
 
 
 def next_element(element):
-    return element.getnext()  # comments and text are not siblings in lxml
+    """The next sibling that is an element: text and comments are skipped, as in
+    sphinx-tippy (lxml keeps text out of the siblings, but not comments)."""
+    sibling = element.getnext()
+    while sibling is not None and not isinstance(sibling.tag, str):
+        sibling = sibling.getnext()
+    return sibling
+
+
+def drop_class(element, tag, name):
+    """Remove the ``tag`` descendants of ``element`` that have the class ``name``."""
+    for found in element.xpath(f".//{tag}[contains(concat(' ', @class, ' '), ' {name} ')]"):
+        found.drop_tree()
 
 
 def heading_preview(heading, start=True):
@@ -96,8 +105,7 @@ def heading_preview(heading, start=True):
 def definition_preview(term):
     """A definition-list term and the first paragraphs of its definition."""
     shown = copy.deepcopy(term)
-    for link in shown.xpath(".//*[contains(concat(' ', @class, ' '), ' headerlink ')]"):
-        link.drop_tree()
+    drop_class(shown, "*", "headerlink")
     output = html(shown)
     definition = next_element(term)
     if definition is not None and definition.tag == "dd":
@@ -130,8 +138,7 @@ def previews_by_id(config, body):
             previews[element.get("id")] = heading_preview(heading)
         elif element.tag == "div" and {"math", "notranslate", "nohighlight"} <= set(classes):
             shown = copy.deepcopy(element)
-            for number in shown.xpath(".//span[contains(concat(' ', @class, ' '), ' eqno ')]"):
-                number.drop_tree()
+            drop_class(shown, "span", "eqno")
             previews[element.get("id")] = html(shown)
     return previews
 
@@ -175,7 +182,7 @@ def gather_page(app, pagename, templatename, context, doctree):
     for old in script_folder.glob(f"{parts[-1]}.*.js"):
         old.unlink()
     script = Path(app.outdir, "_static", "tippy", *(f"{pagename}.{uuid4()}.js").split("/"))
-    get_tippy_data(app)["pages"][pagename] = {
+    data = get_tippy_data(app)["pages"][pagename] = {
         "element_id_map": create_element_id_map(doctree),
         "refs_in_page": refs,
         "id_to_html": previews_by_id(config, body),
@@ -185,6 +192,7 @@ def gather_page(app, pagename, templatename, context, doctree):
         "rtd_urls": rtd_urls,
         "js_path": script,
     }
+    save_page(app, pagename, data)
     for js_file in config.js_files:
         app.add_js_file(js_file, loading_method="defer")
     app.add_js_file(str(script.relative_to(Path(app.outdir, "_static"))),
@@ -201,13 +209,11 @@ def start_build(app):
     shutil.rmtree(saved_pages(app), ignore_errors=True)
 
 
-def save_page(app, pagename, templatename, context, doctree):
-    """Save what sphinx-tippy gathered on this page, in whichever process wrote it."""
-    pages = get_tippy_data(app)["pages"] if app.builder.format == "html" else {}
-    if pagename in pages:
-        path = saved_pages(app) / f"{pagename}.pickle"
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(pickle.dumps(pages[pagename]))
+def save_page(app, pagename, data):
+    """Save a page's preview data, in whichever process wrote the page."""
+    path = saved_pages(app) / f"{pagename}.pickle"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(pickle.dumps(data))
 
 
 def load_pages(app, exception):
@@ -230,7 +236,6 @@ def setup(app):
     app.disconnect(handlers[0].id)
     app.connect("html-page-context", gather_page, priority=handlers[0].priority)
     app.connect("builder-inited", start_build)
-    app.connect("html-page-context", save_page, priority=SAVE_PRIORITY)
     app.connect("build-finished", load_pages, priority=LOAD_PRIORITY)
     # After Tippy's scripts (priority 500, added per page by sphinx-tippy), before the
     # previews are made (when the page has loaded).
