@@ -34,6 +34,7 @@ copyright = "2026, the rnnbook authors"
 language = "en"
 
 extensions = [
+    "gc_settings",  # docs/_ext: fewer full garbage collections in the build's main process
     "myst_nb",
     "sphinx.ext.autodoc",
     "sphinx.ext.autosummary",

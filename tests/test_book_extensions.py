@@ -164,3 +164,30 @@ def test_fewer_pages_than_readers_are_read_as_given():
     assert balanced_reading.balanced_order(["docs/b", "docs/a"], 3, {}, 2.0) in (
         ["docs/b", "docs/a"], ["docs/a", "docs/b"])
     assert balanced_reading.balanced_order([], 3, {}, 2.0) == []
+
+
+# ---------------------------------------------------------------------------------
+# gc_settings: the collector of a build's main process
+
+
+def test_the_collector_is_set_for_a_build_and_skips_its_walk_at_exit():
+    import subprocess
+
+    import gc_settings
+
+    # An exit handler registered before the extension's runs after it (last in, first
+    # out): by then, what is alive must be frozen, so the interpreter's last collection
+    # has nothing to walk.
+    program = (
+        "import atexit, gc\n"
+        "atexit.register(lambda: print('frozen at exit:', gc.get_freeze_count() > 0))\n"
+        "import gc_settings\n"
+        "gc_settings.setup(None)\n"
+        "print('thresholds:', gc.get_threshold())\n"
+        "print('frozen while running:', gc.get_freeze_count() > 0)\n"
+    )
+    ext = Path(__file__).resolve().parents[1] / "docs" / "_ext"
+    out = subprocess.run([sys.executable, "-c", program], cwd=ext, capture_output=True,
+                         text=True, check=True).stdout.splitlines()
+    assert out == [f"thresholds: {gc_settings.THRESHOLDS}", "frozen while running: False",
+                   "frozen at exit: True"]

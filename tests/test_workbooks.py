@@ -109,6 +109,20 @@ def test_figures_are_embedded(built_book):
         assert "image/svg+xml" in cell.attachments[name]
 
 
+def test_exercises_and_figures_are_numbered_as_on_the_site(built_book):
+    # The workbooks number them from the book's own numbering (docs/_ext/workbooks.py),
+    # not through Sphinx's numref resolver: they must still read as the page does.
+    for path in workbooks(built_book.site):
+        text = "\n".join(cell.source for cell in read(path).cells
+                         if cell.cell_type == "markdown")
+        in_workbook = re.findall(r"^\*\*(Exercise \d+)\.\*\*|^\*(Fig\. \d+):", text, re.M)
+        page = built_book.page(path.stem)
+        on_site = re.findall(r'class="caption-number">((?:Exercise|Fig\.) \d+) <',
+                             page.read_text(encoding="utf-8"))
+        assert [a or b for a, b in in_workbook] == on_site, path.name
+        assert on_site, f"{path.name}: nothing numbered"
+
+
 def test_links_to_the_book_reach_a_page_and_anchor_of_the_site(built_book):
     site, checked = built_book.site, 0
     for path in workbooks(site):

@@ -339,6 +339,10 @@ class Hooks:
 
         The site path is None for a target in this chapter, which the workbook holds.
         """
+        if domain == "std" and typ == "numref" and self._numbered(target):
+            found = self._number(target, title)
+            if found is not None:
+                return found
         node = addnodes.pending_xref("", refdomain=domain, reftype=typ, reftarget=target,
                                      refexplicit=title is not None, refdoc=self.docname)
         node["py:module"] = node["py:class"] = None
@@ -363,9 +367,41 @@ class Hooks:
 
     def _numbered(self, target):
         """Whether ``target`` labels a numbered figure, table, exercise... (not a section)."""
+        return self._kind(target) is not None
+
+    def _kind(self, target):
+        """``(page, anchor, kind)`` of a numbered item (not a section); None otherwise."""
         docname, labelid = self.env.domains["std"].anonlabels.get(target, (None, None))
-        numbers = self.env.toc_fignumbers.get(docname, {})
-        return any(labelid in ids for figtype, ids in numbers.items() if figtype != "section")
+        for figtype, ids in self.env.toc_fignumbers.get(docname, {}).items():
+            if figtype != "section" and labelid in ids:
+                return docname, labelid, figtype
+        return None
+
+    def _number(self, target, title=None):
+        """A numbered item as ``{numref}`` shows it ("Exercise 3"): ``(text, site path)``.
+
+        Sphinx's numref resolver reads the target page's doctree back from disk to learn
+        what kind of item the label names. ``toc_fignumbers`` says it already, and the
+        workbooks make hundreds of these references, at the end of the build, where
+        nothing else runs: unpickling the same pages again and again was most of the
+        workbooks' time. The text follows Sphinx's rules:
+        the reference's own title or ``numfig_format``, new-style (``{number}``,
+        ``{name}``) or old-style (``%s``); a ``{name}`` with no caption to fill it is
+        left to Sphinx, which warns.
+        """
+        docname, labelid, figtype = self._kind(target)
+        number = ".".join(map(str, self.env.toc_fignumbers[docname][figtype][labelid]))
+        form = title if title is not None else self.app.config.numfig_format.get(figtype, "")
+        if "{name}" in form or "number" in form:
+            name = self.env.domains["std"].labels.get(target, (None, None, None))[2]
+            if name is None and "{name}" in form:
+                return None
+            text = form.format(name=name, number=number)
+        else:
+            text = form % number
+        if docname == self.docname:
+            return text, None
+        return text, f"{self.app.builder.get_target_uri(docname)}#{labelid}"
 
     def reference(self, domain, typ, text, plain="{}"):
         """Markdown for a role that refers to something: a link, or plain text here.
