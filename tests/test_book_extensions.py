@@ -191,3 +191,19 @@ def test_the_collector_is_set_for_a_build_and_skips_its_walk_at_exit():
                          text=True, check=True).stdout.splitlines()
     assert out == [f"thresholds: {gc_settings.THRESHOLDS}", "frozen while running: False",
                    "frozen at exit: True"]
+
+
+# ---------------------------------------------------------------------------------
+# api_links: {explains} reads like {func} for a function, with no "()" for the rest
+
+@pytest.mark.parametrize("text, is_function", [
+    ("rnnbook.rnn_forward", True),
+    ("~rnnbook.train.adam_step", True),
+    ("the step <rnnbook.train.adam_step>", True),
+    ("rnnbook.model.MODELS", False),  # a table
+    ("FusedGRUCache <rnnbook.fused.FusedGRUCache>", False),  # a class
+    ("rnnbook.no_such_name", True),  # left to the Python domain, which warns
+])
+def test_explains_adds_parentheses_to_functions_only(text, is_function):
+    api_links = pytest.importorskip("api_links")
+    assert api_links._is_routine(text) is is_function

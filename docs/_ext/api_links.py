@@ -1,7 +1,8 @@
 """Two-way links between the chapters and the API reference.
 
 In a chapter, the role ``{explains}`rnnbook.rnn_cell_forward``` renders like
-``{func}`` (a link to the function's API entry) and also records that this place
+``{func}`` (a link to the function's API entry; like ``{obj}``, with no parentheses, for
+a class or a table) and also records that this place
 of this chapter is where the function is explained. Every function and class on
 the API page then ends with "Explained in: <chapter>", linking back to that place.
 
@@ -44,17 +45,28 @@ def _explains(env):
     return env.api_links_explains
 
 
-def canonical_name(env, target):
-    """The documented name of ``target`` (``rnnbook.x`` -> ``rnnbook.module.x``), or None."""
-    objects = env.domains["py"].objects
-    if target in objects:
-        return target
+_MISSING = object()
+
+
+def _imported(target):
+    """The object a dotted name (``rnnbook.x``, ``rnnbook.module.x``) names, or _MISSING."""
     head, _, rest = target.partition(".")
     try:
         obj = importlib.import_module(head)
         for part in rest.split(".") if rest else []:
             obj = getattr(obj, part)
     except (ImportError, AttributeError):
+        return _MISSING
+    return obj
+
+
+def canonical_name(env, target):
+    """The documented name of ``target`` (``rnnbook.x`` -> ``rnnbook.module.x``), or None."""
+    objects = env.domains["py"].objects
+    if target in objects:
+        return target
+    obj = _imported(target)
+    if obj is _MISSING:
         return None
     if inspect.ismodule(obj):
         name = obj.__name__
@@ -63,10 +75,20 @@ def canonical_name(env, target):
     return name if name in objects else None
 
 
+def _is_routine(text):
+    """Whether the role's target (``rnnbook.x``, ``~rnnbook.x``, ``title <rnnbook.x>``)
+    is a function: it then reads ``x()``, as ``{func}`` writes it; a class or a table
+    reads ``x``. An unknown target is left to the Python domain's warning."""
+    target = re.sub(r"^.*<([^<>]+)>$", r"\1", text.strip(), flags=re.DOTALL).lstrip("~")
+    obj = _imported(target)
+    return obj is _MISSING or inspect.isroutine(obj)
+
+
 def explains_role(name, rawtext, text, lineno, inliner, options=None, content=()):
     env = inliner.document.settings.env
-    func_role = env.domains["py"].role("func")
-    result, messages = func_role("func", rawtext, text, lineno, inliner, options or {}, content)
+    kind = "func" if _is_routine(text) else "obj"
+    py_role = env.domains["py"].role(kind)
+    result, messages = py_role(kind, rawtext, text, lineno, inliner, options or {}, content)
     xref = next(iter(result[0].findall(addnodes.pending_xref)), None)
     if xref is None:
         return result, messages
