@@ -247,6 +247,12 @@ latex_elements = {
 % Tables squeeze no column below 75pt, so a short name in code ("a_next[4]") beside
 % long printed arrays keeps its width instead of running into the next column.
 \setlength{\tymin}{75pt}
+% In the index, a name from the API (Sphinx follows it with "(in module ...)", "(class
+% in ...)") stays in typewriter, as in the text; an idea ("cell state") is set in the
+% text face, not in typewriter as if it were code (Sphinx's default for every entry).
+\makeatletter
+\def\sphinxstyleindexentry#1{\@ifnextchar\sphinxstyleindexextra{\texttt{#1}}{#1}}
+\makeatother
 % The citations sit in the References chapter (docs/_ext/book_pdf.py), which is their
 % heading; they are cited by author and year, so their list shows no [n] labels.
 \makeatletter
@@ -263,6 +269,9 @@ latex_elements = {
     # sits beside the parts, not under "For contributors".
     "printindex": r"""
 \makeatletter\def\toclevel@chapter{-1}\makeatother
+% Ragged right: a long entry ("check_lstm_cell_backward() (in module ...)") would
+% otherwise be stretched across its narrow column, word by word.
+\raggedright
 \printindex
 """,
 }

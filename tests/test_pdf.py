@@ -220,6 +220,26 @@ def test_the_pdf_ends_with_an_index_of_the_key_ideas(reader):
             assert len(re.findall(r"\d" + re.escape(squeeze(idea)) + ",", index)) == 1, idea
 
 
+def test_the_pdf_index_sets_ideas_in_the_text_face_and_api_names_in_typewriter(reader):
+    from test_glossary import KEY_IDEAS
+
+    first_page = reader.get_destination_page_number(reader.outline[-1])
+    by_font = {}
+
+    def collect(text, cm, tm, font, size):
+        if font and text.strip():
+            face = "mono" if "Mono" in font["/BaseFont"] else "text"
+            by_font.setdefault(face, []).append(text)
+
+    for page in reader.pages[first_page:]:
+        page.extract_text(visitor_text=collect)
+    text, mono = (squeeze(" ".join(by_font.get(face, []))) for face in ("text", "mono"))
+    for idea in KEY_IDEAS:
+        assert squeeze(idea) in text, f"{idea!r}: not in the text face"
+    for name in ("rnn_forward()", "lstm_cell_backward()", "build_vocabulary()"):
+        assert squeeze(name) in mono and squeeze(name) not in text, name
+
+
 def test_the_pdf_citations_link_to_the_references(reader):
     citations = [t for t in link_targets(reader) if t.startswith("cite.")]
     assert len(citations) >= 10
