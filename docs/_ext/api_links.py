@@ -75,12 +75,17 @@ def canonical_name(env, target):
     return name if name in objects else None
 
 
+def title_and_target(text):
+    """A role's text, ``title <target>`` or ``target``: ``(title or None, target)``."""
+    match = re.fullmatch(r"(.*?)\s*<([^<>]+)>", text.strip(), flags=re.DOTALL)
+    return (match[1], match[2]) if match else (None, text.strip())
+
+
 def _is_routine(text):
     """Whether the role's target (``rnnbook.x``, ``~rnnbook.x``, ``title <rnnbook.x>``)
     is a function: it then reads ``x()``, as ``{func}`` writes it; a class or a table
     reads ``x``. An unknown target is left to the Python domain's warning."""
-    target = re.sub(r"^.*<([^<>]+)>$", r"\1", text.strip(), flags=re.DOTALL).lstrip("~")
-    obj = _imported(target)
+    obj = _imported(title_and_target(text)[1].lstrip("~"))
     return obj is _MISSING or inspect.isroutine(obj)
 
 

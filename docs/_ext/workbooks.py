@@ -45,7 +45,7 @@ from sphinx.util.docutils import SphinxDirective
 
 import jupyter_markdown as md
 import learner_code
-from api_links import canonical_name
+from api_links import canonical_name, title_and_target
 from chapter_order import reading_order
 from code_include import summary_only
 from package_dependencies import is_notebook
@@ -339,7 +339,7 @@ class Hooks:
 
         The site path is None for a target in this chapter, which the workbook holds.
         """
-        if domain == "std" and typ == "numref" and self._numbered(target):
+        if domain == "std" and typ == "numref":
             found = self._number(target, title)
             if found is not None:
                 return found
@@ -384,12 +384,15 @@ class Hooks:
         what kind of item the label names. ``toc_fignumbers`` says it already, and the
         workbooks make hundreds of these references, at the end of the build, where
         nothing else runs: unpickling the same pages again and again was most of the
-        workbooks' time. The text follows Sphinx's rules:
-        the reference's own title or ``numfig_format``, new-style (``{number}``,
-        ``{name}``) or old-style (``%s``); a ``{name}`` with no caption to fill it is
-        left to Sphinx, which warns.
+        workbooks' time. The text follows Sphinx's rules: the reference's own title or
+        ``numfig_format``, new-style (``{number}``, ``{name}``) or old-style (``%s``).
+        None for anything else (a section, a ``{name}`` with no caption to fill it):
+        that is left to Sphinx, which numbers sections and warns about the rest.
         """
-        docname, labelid, figtype = self._kind(target)
+        kind = self._kind(target)
+        if kind is None:
+            return None
+        docname, labelid, figtype = kind
         number = ".".join(map(str, self.env.toc_fignumbers[docname][figtype][labelid]))
         form = title if title is not None else self.app.config.numfig_format.get(figtype, "")
         if "{name}" in form or "number" in form:
@@ -409,7 +412,7 @@ class Hooks:
         A ``{ref}`` to a numbered item without a title reads as the book shows it,
         "Exercise 3", not as the item's bare title.
         """
-        title, target = _title_and_target(text)
+        title, target = title_and_target(text)
         if typ == "ref" and title is None and self._numbered(target):
             typ = "numref"
         found = self._resolve(domain, typ, target, title)
@@ -420,7 +423,7 @@ class Hooks:
         return plain.format(shown) if path is None else f"[{shown}]({self.url(path)})"
 
     def python(self, role, text):
-        title, target = _title_and_target(text)
+        title, target = title_and_target(text)
         name = canonical_name(self.env, target.lstrip("~"))
         shown = title or (target.rsplit(".", 1)[-1] if target.startswith("~") else target)
         if name is None:
@@ -448,7 +451,7 @@ class Hooks:
         if name.startswith("glue"):
             return self.glued(name, text)
         if name in ("term", "abbr", "download"):
-            return _title_and_target(text)[0] or text.split(" (")[0]
+            return title_and_target(text)[0] or text.split(" (")[0]
         if name == "kbd":
             return f"<kbd>{text}</kbd>"
         self.warn(f"no Jupyter form for the role {{{name}}}; its text is kept")
@@ -555,12 +558,6 @@ class Hooks:
         found = self._resolve("std", "numref", label) if label else None
         title = found[0] if found else "Exercise"
         return f"**{title}.** " + self.body(block.body)
-
-
-def _title_and_target(text):
-    """``title <target>`` -> ``(title, target)``; ``target`` -> ``(None, target)``."""
-    match = re.fullmatch(r"(.*?)\s*<([^<>]+)>", text.strip(), flags=re.DOTALL)
-    return (match[1], match[2]) if match else (None, text.strip())
 
 
 def _glue_data(app, docname):
