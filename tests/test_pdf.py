@@ -54,6 +54,11 @@ def outline_titles(outline):
             yield item.title
 
 
+def index_pages(reader):
+    """The PDF's pages from its last bookmark, the index, to the end."""
+    return reader.pages[reader.get_destination_page_number(reader.outline[-1]):]
+
+
 def link_targets(reader):
     """The named destinations that the PDF's internal links go to, one per link."""
     for page in reader.pages:
@@ -212,8 +217,7 @@ def test_the_pdf_ends_with_an_index_of_the_key_ideas(reader):
 
     last = reader.outline[-1]
     assert not isinstance(last, list) and last.title == "Index"
-    first_page = reader.get_destination_page_number(last)
-    index = squeeze(" ".join(page.extract_text() for page in reader.pages[first_page:]))
+    index = squeeze(" ".join(page.extract_text() for page in index_pages(reader)))
     for idea in KEY_IDEAS:  # "teacher forcing, 251": the term, then its pages
         assert re.search(re.escape(squeeze(idea)) + r",\d+", index), f"{idea!r} not indexed"
         if "-" in idea:  # once, its glossary entry and its chapters' under one heading
@@ -223,7 +227,6 @@ def test_the_pdf_ends_with_an_index_of_the_key_ideas(reader):
 def test_the_pdf_index_sets_ideas_in_the_text_face_and_api_names_in_typewriter(reader):
     from test_glossary import KEY_IDEAS
 
-    first_page = reader.get_destination_page_number(reader.outline[-1])
     by_font = {}
 
     def collect(text, cm, tm, font, size):
@@ -231,7 +234,7 @@ def test_the_pdf_index_sets_ideas_in_the_text_face_and_api_names_in_typewriter(r
             face = "mono" if "Mono" in font["/BaseFont"] else "text"
             by_font.setdefault(face, []).append(text)
 
-    for page in reader.pages[first_page:]:
+    for page in index_pages(reader):
         page.extract_text(visitor_text=collect)
     text, mono = (squeeze(" ".join(by_font.get(face, []))) for face in ("text", "mono"))
     for idea in KEY_IDEAS:
